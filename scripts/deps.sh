@@ -1,0 +1,18 @@
+# Shared by setup.sh and test.sh: installs the Debian packages the project needs.
+# nix-bin is only the test oracle (differential tests); sysrebuild never calls it.
+install_system_deps() {
+  local need=()
+  command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin)
+  command -v cc >/dev/null 2>&1 || need+=(build-essential)
+  command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+  if [ ${#need[@]} -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
+  fi
+  if ! command -v cargo >/dev/null 2>&1; then
+    echo "error: cargo not found; install Rust with https://rustup.rs first" >&2
+    return 1
+  fi
+}

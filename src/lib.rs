@@ -1,0 +1,7 @@
+//! sysrebuild: a NixOS-style declarative system builder.
+//!
+//! The library holds every layer; the `sysrebuild` binary (`src/main.rs`) is a thin CLI over it.
+//! See `ARCHITECTURE.md` for the map.
+
+pub mod eval;
+pub mod store;

@@ -1,0 +1,1 @@
+//! The Nix store: paths, hashes, NAR, derivations.
