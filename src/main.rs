@@ -1,1 +1,5 @@
-fn main() {}
+//! The `sysrebuild` command.
+
+fn main() {
+    std::process::exit(sysrebuild::cli::main());
+}

@@ -1,0 +1,71 @@
+//! The command-line interface: argument parsing (clap) and dispatch to subcommands.
+//!
+//! User errors print `error: …` and exit with status 1; no panic or backtrace reaches users
+//! (a bug still prints a one-line internal error).
+
+mod eval_args;
+mod eval_cmd;
+
+use clap::{Parser, Subcommand};
+
+/// sysrebuild: build and run NixOS-style systems described in the Nix language.
+#[derive(Parser)]
+#[command(name = "sysrebuild", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate a Nix expression and print the result (like `nix-instantiate --eval`).
+    Eval(eval_cmd::EvalCommand),
+}
+
+/// Runs the CLI and returns the process exit status.
+pub fn main() -> i32 {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 1,
+            };
+        }
+    };
+    // Evaluation recurses on the native stack (grown on demand); a large main stack keeps
+    // deep parse trees and deep value drops safe too.
+    let worker = std::thread::Builder::new()
+        .name("sysrebuild".into())
+        .stack_size(1 << 30)
+        .spawn(move || run(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => 101,
+        Err(e) => {
+            eprintln!("error: cannot start the evaluator thread: {e}");
+            1
+        }
+    }
+}
+
+fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Eval(cmd) => cmd.run(),
+    }
+}
+
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".to_owned());
+        let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("error: internal error in sysrebuild: {msg}{loc}\n(this is a bug; please report it)");
+    }));
+}

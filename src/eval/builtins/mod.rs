@@ -1,0 +1,224 @@
+//! The builtins: `builtins.*` and the global names Nix exposes without the prefix.
+//!
+//! Each group of builtins lives in its own module and exports a `PRIMOPS` table; `install`
+//! puts them all into the evaluator's global scope.
+
+mod attrs;
+mod control;
+mod lists;
+mod numbers;
+pub(crate) mod store;
+mod types;
+
+use super::error::{ErrorKind, EvalError, EvalResult};
+use super::machine::{CoerceOpts, Evaluator};
+use super::settings::{LANG_VERSION, NIX_VERSION};
+use super::source::{Origin, Span};
+use super::symbol::Symbol;
+use super::value::{Attrs, List, NixString, PrimOp, Thunk, ThunkState, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// State that builtins keep between calls.
+#[derive(Default)]
+pub struct BuiltinState {}
+
+/// Names that are global without the `builtins.` prefix (all others get a `__` alias).
+const GLOBAL_NAMES: &[&str] = &[
+    "abort",
+    "baseNameOf",
+    "break",
+    "derivation",
+    "derivationStrict",
+    "dirOf",
+    "fetchGit",
+    "fetchMercurial",
+    "fetchTarball",
+    "fetchTree",
+    "fromTOML",
+    "import",
+    "isNull",
+    "map",
+    "placeholder",
+    "removeAttrs",
+    "scopedImport",
+    "throw",
+    "toString",
+];
+
+/// Every builtin function table.
+fn tables() -> [&'static [PrimOp]; 6] {
+    [
+        types::PRIMOPS,
+        control::PRIMOPS,
+        numbers::PRIMOPS,
+        lists::PRIMOPS,
+        attrs::PRIMOPS,
+        store::PRIMOPS,
+    ]
+}
+
+/// The `derivation` wrapper, written in Nix on top of `derivationStrict`, as in Nix.
+const DERIVATION_NIX: &str = include_str!("derivation.nix");
+
+/// Installs every builtin into `ev`'s global scope.
+pub fn install(ev: &mut Evaluator) {
+    let mut builtins: Vec<(Symbol, Value)> = Vec::new();
+    for table in tables() {
+        for op in table {
+            builtins.push((Symbol::intern(op.name), Value::PrimOp(op)));
+        }
+    }
+    let store_dir = ev.settings.store_dir.clone();
+    let nix_path: Vec<Value> = ev
+        .settings
+        .search_path
+        .iter()
+        .map(|e| {
+            let mut a = Attrs::with_capacity(2);
+            a.insert(ev.sym.path, Value::string(e.path.clone()), Span::NONE);
+            a.insert(ev.sym.prefix, Value::string(e.prefix.clone().unwrap_or_default()), Span::NONE);
+            Value::attrs(a)
+        })
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let constants = [
+        ("true", Value::Bool(true)),
+        ("false", Value::Bool(false)),
+        ("null", Value::Null),
+        ("currentSystem", Value::string(ev.settings.system.clone())),
+        ("nixVersion", Value::string(NIX_VERSION)),
+        ("langVersion", Value::Int(LANG_VERSION)),
+        ("storeDir", Value::string(store_dir)),
+        ("nixPath", Value::list(nix_path)),
+        ("currentTime", Value::Int(now)),
+    ];
+    for (name, v) in constants {
+        builtins.push((Symbol::intern(name), v));
+    }
+    // `derivation` is Nix code over `derivationStrict`. Its thunk goes into the builtins
+    // first and gets its code once the globals (which it uses) exist.
+    let deriv_thunk = Rc::new(Thunk(RefCell::new(ThunkState::Evaluated(Value::Null))));
+    builtins.push((Symbol::intern("derivation"), Value::Thunk(deriv_thunk.clone())));
+    let builtins_attrs = Rc::new(Attrs::from_unsorted(
+        builtins
+            .iter()
+            .map(|(n, v)| super::value::Attr { name: *n, value: v.clone(), span: Span::NONE })
+            .collect(),
+    ));
+    for (name, v) in &builtins {
+        let n = name.as_str();
+        if GLOBAL_NAMES.contains(&n) || matches!(n, "true" | "false" | "null") {
+            ev.globals.insert(*name, v.clone());
+        }
+        if !matches!(n, "true" | "false" | "null") {
+            ev.globals.insert(Symbol::intern(&format!("__{n}")), v.clone());
+        }
+    }
+    ev.globals.insert(Symbol::intern("builtins"), Value::Attrs(builtins_attrs));
+    match ev.parse(DERIVATION_NIX, Origin::String, "/", None) {
+        Ok(expr) => *deriv_thunk.0.borrow_mut() = ThunkState::Pending(expr, ev.empty_env()),
+        Err(e) => panic!("the built-in derivation wrapper does not parse: {}", e.message),
+    }
+}
+
+/// A primop table entry.
+pub(crate) const fn op(name: &'static str, arity: usize, func: super::value::PrimOpFn) -> PrimOp {
+    PrimOp { name, arity, func }
+}
+
+/// Forces an integer argument.
+pub(crate) fn arg_int(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<i64> {
+    match ev.force(v)? {
+        Value::Int(i) => Ok(i),
+        other => Err(ev.type_error("an integer", &other, span)),
+    }
+}
+
+/// Forces a Boolean argument.
+pub(crate) fn arg_bool(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<bool> {
+    match ev.force(v)? {
+        Value::Bool(b) => Ok(b),
+        other => Err(ev.type_error("a Boolean", &other, span)),
+    }
+}
+
+/// Forces a list argument.
+pub(crate) fn arg_list(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<List>> {
+    match ev.force(v)? {
+        Value::List(l) => Ok(l),
+        other => Err(ev.type_error("a list", &other, span)),
+    }
+}
+
+/// Forces a set argument.
+pub(crate) fn arg_attrs(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<Attrs>> {
+    match ev.force(v)? {
+        Value::Attrs(a) => Ok(a),
+        other => Err(ev.type_error("a set", &other, span)),
+    }
+}
+
+/// Forces a string argument (no coercion), keeping its context.
+pub(crate) fn arg_string(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<NixString>> {
+    match ev.force(v)? {
+        Value::String(s) => Ok(s),
+        other => Err(ev.type_error("a string", &other, span)),
+    }
+}
+
+/// Forces a function argument.
+pub(crate) fn arg_function(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Value> {
+    let f = ev.force(v)?;
+    match &f {
+        Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(f),
+        Value::Attrs(a) if a.get(ev.sym.functor).is_some() => Ok(f),
+        other => Err(ev.type_error("a function", other, span)),
+    }
+}
+
+/// Coerces an argument to a string as interpolation does (paths are copied to the store).
+pub(crate) fn arg_coerce(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<NixString> {
+    ev.coerce_to_string(v, span, CoerceOpts::interpolation())
+}
+
+/// Coerces an argument to a path string: a path, or a string that is an absolute path.
+pub(crate) fn arg_path(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<String> {
+    let forced = ev.force(v)?;
+    let s = match &forced {
+        Value::Path(p) => return Ok(p.to_string()),
+        _ => ev.coerce_to_string(&forced, span, CoerceOpts { coerce_more: false, copy_to_store: false })?,
+    };
+    if !s.text.starts_with('/') {
+        return Err(EvalError::new(
+            ErrorKind::Other,
+            format!("string '{}' doesn't represent an absolute path", s.text),
+            span,
+        ));
+    }
+    Ok(super::path::canonicalise(&s.text))
+}
+
+/// An error with a plain message.
+pub(crate) fn error(message: impl Into<String>, span: Span) -> Box<EvalError> {
+    EvalError::new(ErrorKind::Other, message, span)
+}
+
+/// A short, user-facing description of an I/O error (no Rust debug formatting).
+pub fn io_error_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "No such file or directory".to_owned(),
+        K::PermissionDenied => "Permission denied".to_owned(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_owned(),
+                None => s,
+            }
+        }
+    }
+}

@@ -1,0 +1,1149 @@
+//! The evaluator: runs lowered expressions lazily.
+//!
+//! `eval` computes an expression to weak head normal form. Tail positions (`if`, `let`,
+//! `with`, `assert`, calls of lambdas) loop instead of recursing, and the native stack grows
+//! on demand (`stacker`), so deep but finite programs run; a depth limit turns runaway
+//! recursion into an error instead of exhausting memory.
+
+use super::error::{ErrorKind, EvalError, EvalResult};
+use super::ir::{AttrKey, BinOp, ExprKind, ExprRef, Param, Var};
+use super::lower::Lowerer;
+use super::settings::Settings;
+use super::source::{Origin, SourceMap, Span};
+use super::symbol::{KnownSymbols, Symbol};
+use super::value::{Attr, Attrs, Closure, Env, NixString, PrimOpApp, Thunk, ThunkState, Value};
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+/// Evaluation frames deeper than this are reported as a stack overflow.
+const MAX_DEPTH: usize = 1_500_000;
+
+/// Evaluates Nix expressions. One evaluator owns its caches (imported files, parsed
+/// sources) and its builtins.
+pub struct Evaluator {
+    pub sources: SourceMap,
+    pub settings: Settings,
+    pub sym: KnownSymbols,
+    pub(crate) globals: FxHashMap<Symbol, Value>,
+    pub(crate) import_cache: FxHashMap<String, Value>,
+    /// State owned by builtins (regex cache, derivation hashes, …).
+    pub(crate) builtin_state: super::builtins::BuiltinState,
+    depth: usize,
+    empty_env: Rc<Env>,
+}
+
+impl Evaluator {
+    /// A new evaluator with the builtins installed.
+    pub fn new(settings: Settings) -> Self {
+        let mut ev = Evaluator {
+            sources: SourceMap::default(),
+            settings,
+            sym: KnownSymbols::new(),
+            globals: FxHashMap::default(),
+            import_cache: FxHashMap::default(),
+            builtin_state: Default::default(),
+            depth: 0,
+            empty_env: Rc::new(Env::new(None, 0)),
+        };
+        super::builtins::install(&mut ev);
+        ev
+    }
+
+    /// Parses and lowers `text`. All syntax errors are reported together.
+    pub fn parse(
+        &mut self,
+        text: &str,
+        origin: Origin,
+        base_dir: &str,
+        prefix: Option<&[Symbol]>,
+    ) -> EvalResult<ExprRef> {
+        let file = self.sources.add(origin, Rc::from(text));
+        let parse = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || rnix::Root::parse(text));
+        let errors = parse.errors();
+        if !errors.is_empty() {
+            let mut err: Option<Box<EvalError>> = None;
+            for e in errors {
+                let (msg, range) = describe_parse_error(e, text.len());
+                let span = Span { file, start: range.0, end: range.1 };
+                match &mut err {
+                    None => err = Some(EvalError::new(ErrorKind::Parse, msg, span)),
+                    Some(first) => {
+                        first.frames.push(super::error::Frame { span, message: msg });
+                    }
+                }
+            }
+            if let Some(e) = err {
+                return Err(e);
+            }
+        }
+        let root = parse.tree();
+        let Some(expr) = root.expr() else {
+            return Err(EvalError::new(
+                ErrorKind::Parse,
+                "syntax error, unexpected end of file",
+                Span { file, start: 0, end: 0 },
+            ));
+        };
+        let mut lowerer = Lowerer::new(file, base_dir.to_owned(), &self.globals, prefix);
+        let lowered = lowerer.lower_root(expr);
+        // The rowan tree can be very deep; dropping it needs stack too.
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(parse));
+        lowered.map_err(|e| EvalError::new(ErrorKind::Parse, e.message, e.span))
+    }
+
+    /// Parses and evaluates an expression given as text, resolving relative paths against
+    /// `base_dir`.
+    pub fn eval_string(&mut self, text: &str, base_dir: &str) -> EvalResult<Value> {
+        let expr = self.parse(text, Origin::String, base_dir, None)?;
+        let env = self.empty_env.clone();
+        self.eval(expr, &env)
+    }
+
+    /// Evaluates the file at `path` (a directory means its `default.nix`), like `import`.
+    pub fn eval_file(&mut self, path: &str) -> EvalResult<Value> {
+        self.import_path(path, Span::NONE)
+    }
+
+    /// The environment with no variables, for top-level expressions.
+    pub fn empty_env(&self) -> Rc<Env> {
+        self.empty_env.clone()
+    }
+
+    /// Evaluates `expr` in `env` to weak head normal form.
+    pub fn eval(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(EvalError::new(
+                ErrorKind::Other,
+                "stack overflow (possible infinite recursion)",
+                expr.span,
+            ));
+        }
+        let env = env.clone();
+        let result = stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.eval_loop(expr, env));
+        self.depth -= 1;
+        result
+    }
+
+    fn eval_loop(&mut self, mut expr: ExprRef, mut env: Rc<Env>) -> EvalResult<Value> {
+        loop {
+            match &expr.kind {
+                ExprKind::Literal(v) => return Ok(v.clone()),
+                ExprKind::Var(var) => return self.eval_var(var, &env, expr.span),
+                ExprKind::If { cond, then, else_ } => {
+                    let c = self.eval(cond, &env)?;
+                    expr = match c {
+                        Value::Bool(true) => then,
+                        Value::Bool(false) => else_,
+                        other => {
+                            return Err(self.type_error("a Boolean", &other, cond.span));
+                        }
+                    };
+                }
+                ExprKind::Let { bindings, body } => {
+                    let new_env = Rc::new(Env::new(Some(env), bindings.len()));
+                    for (i, b) in bindings.iter().enumerate() {
+                        let v = self.delay(b, &new_env);
+                        new_env.set(i, v);
+                    }
+                    env = new_env;
+                    expr = body;
+                }
+                ExprKind::With { namespace, body } => {
+                    let ns = self.delay(namespace, &env);
+                    env = Rc::new(Env::with_values(Some(env), vec![ns]));
+                    expr = body;
+                }
+                ExprKind::Assert { cond, body } => {
+                    match self.eval(cond, &env)? {
+                        Value::Bool(true) => {}
+                        Value::Bool(false) => {
+                            let text = self.source_text(cond.span);
+                            return Err(EvalError::new(
+                                ErrorKind::Assertion,
+                                format!("assertion '{text}' failed"),
+                                expr.span,
+                            ));
+                        }
+                        other => return Err(self.type_error("a Boolean", &other, cond.span)),
+                    }
+                    expr = body;
+                }
+                ExprKind::Apply { func, arg } => {
+                    let f = self.eval(func, &env)?;
+                    let a = self.delay(arg, &env);
+                    match f {
+                        Value::Lambda(closure) => {
+                            env = self
+                                .bind_args(&closure, a, expr.span)
+                                .map_err(|e| self.call_frame(e, &closure, expr.span))?;
+                            expr = closure.def.body;
+                        }
+                        other => return self.call(other, a, expr.span),
+                    }
+                }
+                _ => return self.eval_other(expr, &env),
+            }
+        }
+    }
+
+    fn eval_other(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        let span = expr.span;
+        match &expr.kind {
+            ExprKind::SearchPath(p) => self.find_in_search_path(p, span),
+            ExprKind::Select { subject, path, default } => {
+                self.eval_select(subject, path, *default, env, span)
+            }
+            ExprKind::HasAttr { subject, path } => {
+                let mut v = self.eval(subject, env)?;
+                for key in path.iter() {
+                    let name = match self.attr_key(key, env)? {
+                        Some(n) => n,
+                        None => return Ok(Value::Bool(false)),
+                    };
+                    let Value::Attrs(attrs) = v else { return Ok(Value::Bool(false)) };
+                    match attrs.get(name) {
+                        Some(inner) => v = self.force(inner)?,
+                        None => return Ok(Value::Bool(false)),
+                    }
+                }
+                Ok(Value::Bool(true))
+            }
+            ExprKind::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
+            ExprKind::Attrs(def) => {
+                let venv = if def.recursive {
+                    Rc::new(Env::new(Some(env.clone()), def.attrs.len()))
+                } else {
+                    env.clone()
+                };
+                let mut entries = Vec::with_capacity(def.attrs.len() + def.dynamic.len());
+                for (i, a) in def.attrs.iter().enumerate() {
+                    let v = self.delay(a.value, &venv);
+                    if def.recursive {
+                        venv.set(i, v.clone());
+                    }
+                    entries.push(Attr { name: a.name, value: v, span: a.span });
+                }
+                if def.dynamic.is_empty() {
+                    return Ok(Value::attrs(Attrs::from_sorted(entries)));
+                }
+                let mut attrs = Attrs::from_sorted(entries);
+                for d in def.dynamic.iter() {
+                    let name = self.eval(d.name, &venv)?;
+                    let name = match name {
+                        Value::Null => continue,
+                        other => self.expect_string_no_ctx(&other, d.name.span)?,
+                    };
+                    let sym = Symbol::intern(&name);
+                    if attrs.get(sym).is_some() {
+                        return Err(EvalError::new(
+                            ErrorKind::Other,
+                            format!("dynamic attribute '{name}' already defined"),
+                            d.span,
+                        ));
+                    }
+                    let v = self.delay(d.value, &venv);
+                    attrs.insert(sym, v, d.span);
+                }
+                Ok(Value::attrs(attrs))
+            }
+            ExprKind::List(items) => {
+                let values = items.iter().map(|e| self.delay(e, env)).collect();
+                Ok(Value::list(values))
+            }
+            ExprKind::Binary { op, lhs, rhs } => self.eval_binary(*op, lhs, rhs, env, span),
+            ExprKind::Not(e) => match self.eval(e, env)? {
+                Value::Bool(b) => Ok(Value::Bool(!b)),
+                other => Err(self.type_error("a Boolean", &other, e.span)),
+            },
+            ExprKind::Negate(e) => {
+                let v = self.eval(e, env)?;
+                self.arith(BinOp::Sub, Value::Int(0), v, span)
+            }
+            ExprKind::Interpolate(parts) => self.eval_interpolation(parts, env, span),
+            ExprKind::InterpolatePath(parts) => {
+                let mut out = String::new();
+                for (i, part) in parts.iter().enumerate() {
+                    let v = self.eval(part, env)?;
+                    if i == 0 {
+                        if let Value::Path(p) = &v {
+                            out.push_str(p);
+                            continue;
+                        }
+                    }
+                    let s = self.coerce_to_string(&v, part.span, CoerceOpts::interpolation())?;
+                    if !s.context.is_empty() {
+                        return Err(EvalError::new(
+                            ErrorKind::Other,
+                            "a string that refers to a store path cannot be appended to a path",
+                            part.span,
+                        ));
+                    }
+                    out.push_str(&s.text);
+                }
+                Ok(Value::Path(Rc::from(super::path::canonicalise(&out))))
+            }
+            ExprKind::CurPos => Ok(self.position_attrs(span)),
+            ExprKind::Literal(_)
+            | ExprKind::Var(_)
+            | ExprKind::If { .. }
+            | ExprKind::Let { .. }
+            | ExprKind::With { .. }
+            | ExprKind::Assert { .. }
+            | ExprKind::Apply { .. } => self.eval_loop(expr, env.clone()),
+        }
+    }
+
+    fn eval_var(&mut self, var: &Var, env: &Rc<Env>, span: Span) -> EvalResult<Value> {
+        match var {
+            Var::Local { depth, slot } => {
+                let target = env.ancestor(*depth);
+                match target.get(*slot as usize) {
+                    Some(v) => {
+                        let v = v.clone();
+                        self.force(&v)
+                    }
+                    None => Err(EvalError::new(
+                        ErrorKind::InfiniteRecursion,
+                        "infinite recursion encountered",
+                        span,
+                    )),
+                }
+            }
+            Var::With { name, withs } => {
+                for &depth in withs.iter() {
+                    let wenv = env.ancestor(depth).clone();
+                    let ns = wenv.get(0).cloned().unwrap_or(Value::Null);
+                    let ns = self.force(&ns)?;
+                    let Value::Attrs(attrs) = ns else {
+                        return Err(self.type_error("a set", &ns, span));
+                    };
+                    if let Some(v) = attrs.get(*name) {
+                        let v = v.clone();
+                        return self.force(&v);
+                    }
+                }
+                Err(EvalError::new(ErrorKind::Other, format!("undefined variable '{name}'"), span))
+            }
+        }
+    }
+
+    /// Makes a value for `expr` without evaluating it: literals and variables are used
+    /// directly (as Nix does), everything else becomes a thunk.
+    pub fn delay(&mut self, expr: ExprRef, env: &Rc<Env>) -> Value {
+        match &expr.kind {
+            ExprKind::Literal(v) => v.clone(),
+            ExprKind::Var(Var::Local { depth, slot }) => {
+                match env.ancestor(*depth).get(*slot as usize) {
+                    Some(v) => v.clone(),
+                    None => Thunk::pending(expr, env.clone()),
+                }
+            }
+            _ => Thunk::pending(expr, env.clone()),
+        }
+    }
+
+    /// Forces a value to weak head normal form.
+    #[inline]
+    pub fn force(&mut self, v: &Value) -> EvalResult<Value> {
+        match v {
+            Value::Thunk(t) => self.force_thunk(t),
+            other => Ok(other.clone()),
+        }
+    }
+
+    fn force_thunk(&mut self, t: &Rc<Thunk>) -> EvalResult<Value> {
+        let saved = {
+            let mut state = t.0.borrow_mut();
+            let span = match &*state {
+                ThunkState::Evaluated(v) => return Ok(v.clone()),
+                ThunkState::Blackhole(span) => {
+                    return Err(EvalError::new(
+                        ErrorKind::InfiniteRecursion,
+                        "infinite recursion encountered",
+                        *span,
+                    ));
+                }
+                ThunkState::Pending(e, _) => e.span,
+                _ => Span::NONE,
+            };
+            std::mem::replace(&mut *state, ThunkState::Blackhole(span))
+        };
+        let result = match &saved {
+            ThunkState::Pending(expr, env) => self.eval(expr, env),
+            ThunkState::Apply(f, a) => {
+                let (f, a) = (f.clone(), a.clone());
+                self.force(&f).and_then(|f| self.call(f, a, Span::NONE))
+            }
+            ThunkState::Select(v, name) => {
+                let (v, name) = (v.clone(), *name);
+                self.select_attr(&v, name, Span::NONE)
+            }
+            ThunkState::Blackhole(_) | ThunkState::Evaluated(_) => unreachable!(),
+        };
+        let mut state = t.0.borrow_mut();
+        match result {
+            Ok(v) => {
+                *state = ThunkState::Evaluated(v.clone());
+                Ok(v)
+            }
+            Err(e) => {
+                // Forcing again re-raises the error (and `tryEval` can retry).
+                *state = saved;
+                Err(e)
+            }
+        }
+    }
+
+    /// Forces a value and everything inside it (`deepSeq`, `--strict`).
+    pub fn force_deep(&mut self, v: &Value) -> EvalResult<Value> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let forced = self.force(v)?;
+        self.force_deep_inner(&forced, &mut seen)?;
+        Ok(forced)
+    }
+
+    fn force_deep_inner(
+        &mut self,
+        v: &Value,
+        seen: &mut rustc_hash::FxHashSet<usize>,
+    ) -> EvalResult<()> {
+        match v {
+            Value::Attrs(a) => {
+                if !seen.insert(Rc::as_ptr(a) as usize) {
+                    return Ok(());
+                }
+                for attr in a.entries() {
+                    let inner = self
+                        .force(&attr.value)
+                        .map_err(|e| e.with_frame(attr.span, format!("while evaluating the attribute '{}'", attr.name)))?;
+                    stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                        self.force_deep_inner(&inner, seen)
+                    })
+                    .map_err(|e| e.with_frame(attr.span, format!("while evaluating the attribute '{}'", attr.name)))?;
+                }
+                Ok(())
+            }
+            Value::List(l) => {
+                if !seen.insert(Rc::as_ptr(l) as usize) {
+                    return Ok(());
+                }
+                for item in &l.0 {
+                    let inner = self.force(item)?;
+                    stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                        self.force_deep_inner(&inner, seen)
+                    })?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies a function value to an argument.
+    pub fn call(&mut self, f: Value, arg: Value, span: Span) -> EvalResult<Value> {
+        match f {
+            Value::Lambda(closure) => {
+                let env = self
+                    .bind_args(&closure, arg, span)
+                    .map_err(|e| self.call_frame(e, &closure, span))?;
+                self.eval(closure.def.body, &env)
+                    .map_err(|e| self.call_frame(e, &closure, span))
+            }
+            Value::PrimOp(op) => {
+                if op.arity == 1 {
+                    (op.func)(self, &[arg], span)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
+                }
+            }
+            Value::PrimOpApp(app) => {
+                let mut args = Vec::with_capacity(app.args.len() + 1);
+                args.extend_from_slice(&app.args);
+                args.push(arg);
+                if args.len() == app.op.arity {
+                    (app.op.func)(self, &args, span)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
+                }
+            }
+            Value::Attrs(ref attrs) if attrs.get(self.sym.functor).is_some() => {
+                let functor = attrs.get(self.sym.functor).cloned().unwrap_or(Value::Null);
+                let functor = self.force(&functor)?;
+                let g = self.call(functor, f.clone(), span)?;
+                let g = self.force(&g)?;
+                self.call(g, arg, span)
+            }
+            Value::Thunk(_) => {
+                let f = self.force(&f)?;
+                self.call(f, arg, span)
+            }
+            other => Err(EvalError::new(
+                ErrorKind::Other,
+                format!(
+                    "attempt to call something which is not a function but {}",
+                    other.type_description()
+                ),
+                span,
+            )),
+        }
+    }
+
+    /// Calls `f` with two arguments.
+    pub fn call2(&mut self, f: &Value, a: Value, b: Value, span: Span) -> EvalResult<Value> {
+        let g = self.call(f.clone(), a, span)?;
+        self.call(g, b, span)
+    }
+
+    fn call_frame(&self, e: Box<EvalError>, closure: &Closure, span: Span) -> Box<EvalError> {
+        if !span.is_known() {
+            return e;
+        }
+        let what = match closure.def.name {
+            Some(n) => format!("while calling '{n}'"),
+            None => "while calling anonymous lambda".to_owned(),
+        };
+        e.with_frame(span, what)
+    }
+
+    fn bind_args(&mut self, closure: &Closure, arg: Value, span: Span) -> EvalResult<Rc<Env>> {
+        let def = closure.def;
+        match &def.param {
+            Param::Ident(_) => Ok(Rc::new(Env::with_values(Some(closure.env.clone()), vec![arg]))),
+            Param::Pattern { formals, ellipsis, bind } => {
+                let forced = self.force(&arg)?;
+                let Value::Attrs(attrs) = &forced else {
+                    return Err(self.type_error("a set", &forced, span));
+                };
+                let env = Rc::new(Env::new(Some(closure.env.clone()), def.slot_count()));
+                let mut used = 0usize;
+                for (i, formal) in formals.iter().enumerate() {
+                    match attrs.get(formal.name) {
+                        Some(v) => {
+                            env.set(i, v.clone());
+                            used += 1;
+                        }
+                        None => match formal.default {
+                            Some(d) => {
+                                let v = self.delay(d, &env);
+                                env.set(i, v);
+                            }
+                            None => {
+                                return Err(EvalError::new(
+                                    ErrorKind::Other,
+                                    format!(
+                                        "{} called without required argument '{}'",
+                                        function_name(closure),
+                                        formal.name
+                                    ),
+                                    span,
+                                ));
+                            }
+                        },
+                    }
+                }
+                if !ellipsis && used < attrs.len() {
+                    if let Some(extra) = attrs
+                        .sorted_by_name()
+                        .into_iter()
+                        .find(|a| !formals.iter().any(|f| f.name == a.name))
+                    {
+                        return Err(EvalError::new(
+                            ErrorKind::Other,
+                            format!(
+                                "{} called with unexpected argument '{}'",
+                                function_name(closure),
+                                extra.name
+                            ),
+                            span,
+                        ));
+                    }
+                }
+                if bind.is_some() {
+                    env.set(formals.len(), forced.clone());
+                }
+                Ok(env)
+            }
+        }
+    }
+
+    fn attr_key(&mut self, key: &AttrKey, env: &Rc<Env>) -> EvalResult<Option<Symbol>> {
+        match key {
+            AttrKey::Static(s) => Ok(Some(*s)),
+            AttrKey::Dynamic(e) => {
+                let v = self.eval(e, env)?;
+                if let Value::Null = v {
+                    return Ok(None);
+                }
+                let s = self.expect_string_no_ctx(&v, e.span)?;
+                Ok(Some(Symbol::intern(&s)))
+            }
+        }
+    }
+
+    fn eval_select(
+        &mut self,
+        subject: ExprRef,
+        path: &[AttrKey],
+        default: Option<ExprRef>,
+        env: &Rc<Env>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let mut v = self.eval(subject, env)?;
+        for key in path {
+            let name = self.attr_key(key, env)?;
+            let found = match (&v, name) {
+                (Value::Attrs(attrs), Some(n)) => attrs.get(n).cloned(),
+                _ => None,
+            };
+            match found {
+                Some(inner) => v = self.force(&inner)?,
+                None => {
+                    if let Some(d) = default {
+                        return self.eval(d, env);
+                    }
+                    let name = name.map(|n| n.as_str()).unwrap_or("null");
+                    return Err(match &v {
+                        Value::Attrs(attrs) => self.missing_attr_error(attrs, name, span),
+                        other => EvalError::new(
+                            ErrorKind::Other,
+                            format!(
+                                "value is {} while a set was expected",
+                                other.type_description()
+                            ),
+                            span,
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(v)
+    }
+
+    /// `attrs.name` for a value that must be a set.
+    pub fn select_attr(&mut self, v: &Value, name: Symbol, span: Span) -> EvalResult<Value> {
+        let v = self.force(v)?;
+        let Value::Attrs(attrs) = &v else {
+            return Err(self.type_error("a set", &v, span));
+        };
+        match attrs.get(name) {
+            Some(inner) => {
+                let inner = inner.clone();
+                self.force(&inner)
+            }
+            None => Err(self.missing_attr_error(attrs, name.as_str(), span)),
+        }
+    }
+
+    fn missing_attr_error(&self, attrs: &Attrs, name: &str, span: Span) -> Box<EvalError> {
+        let mut msg = format!("attribute '{name}' missing");
+        let suggestions = super::suggest::similar(name, attrs.entries().iter().map(|a| a.name.as_str()));
+        if !suggestions.is_empty() {
+            let list: Vec<String> = suggestions.iter().map(|s| format!("'{s}'")).collect();
+            msg.push_str(&format!("; did you mean {}?", list.join(" or ")));
+        }
+        EvalError::new(ErrorKind::Other, msg, span)
+    }
+
+    /// The error for a value of the wrong type.
+    pub fn type_error(&self, expected: &str, got: &Value, span: Span) -> Box<EvalError> {
+        EvalError::new(
+            ErrorKind::Other,
+            format!("value is {} while {} was expected", got.type_description(), expected),
+            span,
+        )
+    }
+
+    /// The text of the source under `span` (for assertion messages).
+    pub fn source_text(&self, span: Span) -> String {
+        self.sources
+            .get(span.file)
+            .and_then(|s| s.text.get(span.start as usize..span.end as usize))
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// `{ file, line, column }` for `span` (`__curPos`, `unsafeGetAttrPos`).
+    pub fn position_attrs(&self, span: Span) -> Value {
+        let Some(loc) = self.sources.locate(span) else { return Value::Null };
+        let mut attrs = Attrs::with_capacity(3);
+        attrs.insert(self.sym.file, Value::string(loc.file_name()), Span::NONE);
+        attrs.insert(self.sym.line, Value::Int(loc.line as i64), Span::NONE);
+        attrs.insert(self.sym.column, Value::Int(loc.column as i64), Span::NONE);
+        Value::attrs(attrs)
+    }
+
+    fn eval_binary(
+        &mut self,
+        op: BinOp,
+        lhs: ExprRef,
+        rhs: ExprRef,
+        env: &Rc<Env>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        match op {
+            BinOp::And | BinOp::Or | BinOp::Implies => {
+                let l = self.eval(lhs, env)?;
+                let Value::Bool(l) = l else {
+                    return Err(self.type_error("a Boolean", &l, lhs.span));
+                };
+                let short = match op {
+                    BinOp::And => (!l).then_some(false),
+                    BinOp::Or => l.then_some(true),
+                    _ => (!l).then_some(true),
+                };
+                if let Some(b) = short {
+                    return Ok(Value::Bool(b));
+                }
+                match self.eval(rhs, env)? {
+                    Value::Bool(r) => Ok(Value::Bool(r)),
+                    other => Err(self.type_error("a Boolean", &other, rhs.span)),
+                }
+            }
+            BinOp::PipeRight | BinOp::PipeLeft => {
+                let (f, a) = if op == BinOp::PipeRight { (rhs, lhs) } else { (lhs, rhs) };
+                let f = self.eval(f, env)?;
+                let a = self.delay(a, env);
+                self.call(f, a, span)
+            }
+            _ => {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                match op {
+                    BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
+                    BinOp::NotEq => Ok(Value::Bool(!self.values_equal(&l, &r, span)?)),
+                    BinOp::Less => Ok(Value::Bool(self.less_than(&l, &r, span)?)),
+                    BinOp::Greater => Ok(Value::Bool(self.less_than(&r, &l, span)?)),
+                    BinOp::LessEq => Ok(Value::Bool(!self.less_than(&r, &l, span)?)),
+                    BinOp::GreaterEq => Ok(Value::Bool(!self.less_than(&l, &r, span)?)),
+                    BinOp::Concat => {
+                        let Value::List(a) = &l else {
+                            return Err(self.type_error("a list", &l, lhs.span));
+                        };
+                        let Value::List(b) = &r else {
+                            return Err(self.type_error("a list", &r, rhs.span));
+                        };
+                        if b.0.is_empty() {
+                            return Ok(l);
+                        }
+                        if a.0.is_empty() {
+                            return Ok(r);
+                        }
+                        let mut v = Vec::with_capacity(a.0.len() + b.0.len());
+                        v.extend_from_slice(&a.0);
+                        v.extend_from_slice(&b.0);
+                        Ok(Value::list(v))
+                    }
+                    BinOp::Update => {
+                        let Value::Attrs(a) = &l else {
+                            return Err(self.type_error("a set", &l, lhs.span));
+                        };
+                        let Value::Attrs(b) = &r else {
+                            return Err(self.type_error("a set", &r, rhs.span));
+                        };
+                        if b.is_empty() {
+                            return Ok(l);
+                        }
+                        if a.is_empty() {
+                            return Ok(r);
+                        }
+                        Ok(Value::attrs(a.update(b)))
+                    }
+                    BinOp::Add => self.add(l, r, span),
+                    _ => self.arith(op, l, r, span),
+                }
+            }
+        }
+    }
+
+    /// `+`: numbers, strings (with context) and paths.
+    pub fn add(&mut self, l: Value, r: Value, span: Span) -> EvalResult<Value> {
+        match (&l, &r) {
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                self.arith(BinOp::Add, l, r, span)
+            }
+            (Value::Path(p), _) => {
+                let s = self.coerce_to_string(&r, span, CoerceOpts::interpolation())?;
+                if !s.context.is_empty() {
+                    return Err(EvalError::new(
+                        ErrorKind::Other,
+                        "a string that refers to a store path cannot be appended to a path",
+                        span,
+                    ));
+                }
+                let joined = format!("{p}{}", s.text);
+                Ok(Value::Path(Rc::from(super::path::canonicalise(&joined))))
+            }
+            (Value::String(_), _) | (_, Value::String(_)) | (Value::Attrs(_), _) => {
+                let a = self.coerce_to_string(&l, span, CoerceOpts::interpolation())?;
+                let b = self.coerce_to_string(&r, span, CoerceOpts::interpolation())?;
+                let mut text = String::with_capacity(a.text.len() + b.text.len());
+                text.push_str(&a.text);
+                text.push_str(&b.text);
+                let mut ctx = a.context;
+                ctx.extend(&b.context);
+                Ok(Value::String(Rc::new(NixString::with_context(text, ctx))))
+            }
+            _ => Err(EvalError::new(
+                ErrorKind::Other,
+                format!(
+                    "cannot add {} to {}",
+                    r.type_description(),
+                    l.type_description()
+                ),
+                span,
+            )),
+        }
+    }
+
+    /// Integer and float arithmetic with overflow and division-by-zero checks.
+    pub fn arith(&mut self, op: BinOp, l: Value, r: Value, span: Span) -> EvalResult<Value> {
+        let overflow = |what: &str| {
+            EvalError::new(ErrorKind::Other, format!("integer overflow in {what}"), span)
+        };
+        match (&l, &r) {
+            (Value::Int(a), Value::Int(b)) => {
+                let (a, b) = (*a, *b);
+                let v = match op {
+                    BinOp::Add => a.checked_add(b).ok_or_else(|| overflow("adding"))?,
+                    BinOp::Sub => a.checked_sub(b).ok_or_else(|| overflow("subtracting"))?,
+                    BinOp::Mul => a.checked_mul(b).ok_or_else(|| overflow("multiplying"))?,
+                    BinOp::Div => {
+                        if b == 0 {
+                            return Err(EvalError::new(ErrorKind::Other, "division by zero", span));
+                        }
+                        a.checked_div(b).ok_or_else(|| overflow("dividing"))?
+                    }
+                    _ => unreachable!("not an arithmetic operator"),
+                };
+                Ok(Value::Int(v))
+            }
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                let a = as_float(&l);
+                let b = as_float(&r);
+                let v = match op {
+                    BinOp::Add => a + b,
+                    BinOp::Sub => a - b,
+                    BinOp::Mul => a * b,
+                    BinOp::Div => {
+                        if b == 0.0 {
+                            return Err(EvalError::new(ErrorKind::Other, "division by zero", span));
+                        }
+                        a / b
+                    }
+                    _ => unreachable!("not an arithmetic operator"),
+                };
+                Ok(Value::Float(v))
+            }
+            (Value::Int(_) | Value::Float(_), other) | (other, _) => {
+                Err(self.type_error("an integer", other, span))
+            }
+        }
+    }
+
+    /// Nix's `==`: deep, forcing both sides; functions are never equal (except the very
+    /// same value inside a list or set).
+    pub fn values_equal(&mut self, a: &Value, b: &Value, span: Span) -> EvalResult<bool> {
+        let a = self.force(a)?;
+        let b = self.force(b)?;
+        Ok(match (&a, &b) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                as_float(&a) == as_float(&b)
+            }
+            (Value::String(x), Value::String(y)) => x.text == y.text,
+            (Value::Path(x), Value::Path(y)) => x == y,
+            (Value::List(x), Value::List(y)) => {
+                if Rc::ptr_eq(x, y) {
+                    return Ok(true);
+                }
+                if x.0.len() != y.0.len() {
+                    return Ok(false);
+                }
+                for (i, j) in x.0.iter().zip(y.0.iter()) {
+                    if !self.elements_equal(i, j, span)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                if Rc::ptr_eq(x, y) {
+                    return Ok(true);
+                }
+                if let (Some(px), Some(py)) = (self.derivation_out_path(x)?, self.derivation_out_path(y)?) {
+                    return self.values_equal(&px, &py, span);
+                }
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (i, j) in x.entries().iter().zip(y.entries().iter()) {
+                    if i.name != j.name || !self.elements_equal(&i.value, &j.value, span)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            _ => false,
+        })
+    }
+
+    /// Equality of two elements of lists or sets: the very same thunk or function is equal.
+    fn elements_equal(&mut self, a: &Value, b: &Value, span: Span) -> EvalResult<bool> {
+        let same = match (a, b) {
+            (Value::Thunk(x), Value::Thunk(y)) => Rc::ptr_eq(x, y),
+            (Value::Lambda(x), Value::Lambda(y)) => Rc::ptr_eq(x, y),
+            (Value::PrimOp(x), Value::PrimOp(y)) => std::ptr::eq(*x, *y),
+            (Value::PrimOpApp(x), Value::PrimOpApp(y)) => Rc::ptr_eq(x, y),
+            _ => false,
+        };
+        if same {
+            return Ok(true);
+        }
+        self.values_equal(a, b, span)
+    }
+
+    /// The `outPath` of a set whose `type` is `"derivation"`.
+    fn derivation_out_path(&mut self, attrs: &Attrs) -> EvalResult<Option<Value>> {
+        let Some(t) = attrs.get(self.sym.type_).cloned() else { return Ok(None) };
+        let t = self.force(&t)?;
+        match t {
+            Value::String(s) if s.text == "derivation" => Ok(attrs.get(self.sym.out_path).cloned()),
+            _ => Ok(None),
+        }
+    }
+
+    /// Nix's `<`: numbers, strings, paths, and lists lexicographically.
+    pub fn less_than(&mut self, a: &Value, b: &Value, span: Span) -> EvalResult<bool> {
+        let a = self.force(a)?;
+        let b = self.force(b)?;
+        Ok(match (&a, &b) {
+            (Value::Int(x), Value::Int(y)) => x < y,
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                as_float(&a) < as_float(&b)
+            }
+            (Value::String(x), Value::String(y)) => x.text.as_bytes() < y.text.as_bytes(),
+            (Value::Path(x), Value::Path(y)) => x.as_bytes() < y.as_bytes(),
+            (Value::List(x), Value::List(y)) => {
+                for (i, j) in x.0.iter().zip(y.0.iter()) {
+                    if !self.values_equal(i, j, span)? {
+                        return self.less_than(i, j, span);
+                    }
+                }
+                x.0.len() < y.0.len()
+            }
+            _ => {
+                return Err(EvalError::new(
+                    ErrorKind::Other,
+                    format!(
+                        "cannot compare {} with {}",
+                        a.type_description(),
+                        b.type_description()
+                    ),
+                    span,
+                ));
+            }
+        })
+    }
+
+    fn eval_interpolation(
+        &mut self,
+        parts: &[ExprRef],
+        env: &Rc<Env>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let mut text = String::new();
+        let mut ctx = super::value::Context::default();
+        for part in parts {
+            let v = self.eval(part, env)?;
+            let s = self.coerce_to_string(&v, part.span, CoerceOpts::interpolation())?;
+            text.push_str(&s.text);
+            ctx.extend(&s.context);
+        }
+        let _ = span;
+        Ok(Value::String(Rc::new(NixString::with_context(text, ctx))))
+    }
+
+    /// Converts a value to a string the way Nix's `coerceToString` does.
+    pub fn coerce_to_string(
+        &mut self,
+        v: &Value,
+        span: Span,
+        opts: CoerceOpts,
+    ) -> EvalResult<NixString> {
+        let v = self.force(v)?;
+        match &v {
+            Value::String(s) => Ok((**s).clone()),
+            Value::Path(p) => {
+                if opts.copy_to_store {
+                    let store_path = super::builtins::store::copy_path_to_store(self, p, span)?;
+                    let mut ctx = super::value::Context::default();
+                    ctx.insert(Rc::from(store_path.as_str()));
+                    Ok(NixString::with_context(store_path, ctx))
+                } else {
+                    Ok(NixString::plain(p.to_string()))
+                }
+            }
+            Value::Attrs(attrs) => {
+                if let Some(f) = attrs.get(self.sym.to_string).cloned() {
+                    let f = self.force(&f)?;
+                    let r = self.call(f, v.clone(), span)?;
+                    return self.coerce_to_string(&r, span, opts);
+                }
+                if let Some(out) = attrs.get(self.sym.out_path).cloned() {
+                    return self.coerce_to_string(&out, span, opts);
+                }
+                Err(self.coerce_error(&v, span))
+            }
+            Value::Int(i) if opts.coerce_more => Ok(NixString::plain(i.to_string())),
+            Value::Float(f) if opts.coerce_more => {
+                Ok(NixString::plain(super::text::float::format_float_to_string(*f)))
+            }
+            Value::Bool(b) if opts.coerce_more => {
+                Ok(NixString::plain(if *b { "1" } else { "" }.to_owned()))
+            }
+            Value::Null if opts.coerce_more => Ok(NixString::plain(String::new())),
+            Value::List(items) if opts.coerce_more => {
+                let mut out = NixString::default();
+                for (i, item) in items.0.iter().enumerate() {
+                    let s = self.coerce_to_string(item, span, opts)?;
+                    if i > 0 {
+                        out.text.push(' ');
+                    }
+                    out.text.push_str(&s.text);
+                    out.context.extend(&s.context);
+                }
+                Ok(out)
+            }
+            _ => Err(self.coerce_error(&v, span)),
+        }
+    }
+
+    fn coerce_error(&self, v: &Value, span: Span) -> Box<EvalError> {
+        EvalError::new(
+            ErrorKind::Other,
+            format!("cannot coerce {} to a string", v.type_description()),
+            span,
+        )
+    }
+
+    /// A string value without context (attribute names, regexes…).
+    pub fn expect_string_no_ctx(&mut self, v: &Value, span: Span) -> EvalResult<String> {
+        let v = self.force(v)?;
+        match v {
+            Value::String(s) => Ok(s.text.clone()),
+            other => Err(self.type_error("a string", &other, span)),
+        }
+    }
+
+    /// Looks `<path>` up in the search path (`-I`, `NIX_PATH`, `<sysrebuild>`).
+    fn find_in_search_path(&mut self, path: &str, span: Span) -> EvalResult<Value> {
+        match self.settings.resolve_search_path(path) {
+            Some(p) => Ok(Value::Path(Rc::from(p))),
+            None => Err(EvalError::new(
+                ErrorKind::Other,
+                format!(
+                    "file '{path}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
+                ),
+                span,
+            )),
+        }
+    }
+
+    /// `import path`: evaluates a file once and caches its value.
+    pub fn import_path(&mut self, path: &str, span: Span) -> EvalResult<Value> {
+        let mut file = path.to_owned();
+        if std::fs::metadata(&file).map(|m| m.is_dir()).unwrap_or(false) {
+            file = format!("{}/default.nix", file.trim_end_matches('/'));
+        }
+        if let Some(v) = self.import_cache.get(&file) {
+            return Ok(v.clone());
+        }
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            EvalError::new(
+                ErrorKind::Other,
+                format!("cannot read '{file}': {}", super::builtins::io_error_text(&e)),
+                span,
+            )
+        })?;
+        let dir = super::path::dir_of(&file);
+        let expr = self.parse(&text, Origin::File(file.clone()), &dir, None)?;
+        let env = self.empty_env.clone();
+        let v = self.eval(expr, &env)?;
+        self.import_cache.insert(file, v.clone());
+        Ok(v)
+    }
+}
+
+/// How strictly `coerce_to_string` converts.
+#[derive(Clone, Copy)]
+pub struct CoerceOpts {
+    /// Also convert numbers, Booleans, null and lists (`toString`).
+    pub coerce_more: bool,
+    /// Paths become store paths (interpolation) rather than staying paths.
+    pub copy_to_store: bool,
+}
+
+impl CoerceOpts {
+    /// What `"${x}"` and `+` do.
+    pub fn interpolation() -> Self {
+        CoerceOpts { coerce_more: false, copy_to_store: true }
+    }
+    /// What `builtins.toString` does.
+    pub fn to_string() -> Self {
+        CoerceOpts { coerce_more: true, copy_to_store: false }
+    }
+}
+
+fn as_float(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => 0.0,
+    }
+}
+
+fn function_name(closure: &Closure) -> String {
+    match closure.def.name {
+        Some(n) => format!("function '{n}'"),
+        None => "anonymous function".to_owned(),
+    }
+}
+
+fn describe_parse_error(e: &rnix::ParseError, len: usize) -> (String, (u32, u32)) {
+    use rnix::ParseError as P;
+    let eof = (len as u32, len as u32);
+    let r = |t: &rnix::TextRange| (u32::from(t.start()), u32::from(t.end()));
+    match e {
+        P::Unexpected(t) => ("syntax error, unexpected input".to_owned(), r(t)),
+        P::UnexpectedExtra(t) => ("syntax error, unexpected extra input".to_owned(), r(t)),
+        P::UnexpectedWanted(got, t, wanted) => (
+            format!(
+                "syntax error, unexpected {}, expecting {}",
+                super::syntax_names::kind_name(*got),
+                super::syntax_names::kinds_list(wanted)
+            ),
+            r(t),
+        ),
+        P::UnexpectedDoubleBind(t) => ("syntax error, pattern bound twice".to_owned(), r(t)),
+        P::UnexpectedEOF => ("syntax error, unexpected end of file".to_owned(), eof),
+        P::UnexpectedEOFWanted(wanted) => (
+            format!(
+                "syntax error, unexpected end of file, expecting {}",
+                super::syntax_names::kinds_list(wanted)
+            ),
+            eof,
+        ),
+        P::DuplicatedArgs(t, name) => {
+            (format!("duplicate formal function argument '{name}'"), r(t))
+        }
+        P::RecursionLimitExceeded => (
+            "expression nested too deeply (the parser's recursion limit was reached)".to_owned(),
+            (0, 0),
+        ),
+        _ => ("syntax error".to_owned(), (0, 0)),
+    }
+}

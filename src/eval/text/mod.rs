@@ -1,0 +1,2 @@
+//! Text algorithms with Nix's exact semantics.
+pub mod float;
