@@ -1,1 +1,5 @@
 //! The Nix store: paths, hashes, NAR, derivations.
+
+pub mod base64;
+pub mod hash;
+pub mod nix32;
