@@ -360,7 +360,7 @@ pub fn base16_encode(bytes: &[u8]) -> String {
 /// Decodes hexadecimal (either case); `None` on odd length or a bad digit.
 pub fn base16_decode(s: &str) -> Option<Vec<u8>> {
     let raw = s.as_bytes();
-    if raw.len() % 2 != 0 {
+    if !raw.len().is_multiple_of(2) {
         return None;
     }
     raw.chunks(2)
