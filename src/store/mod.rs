@@ -3,3 +3,4 @@
 pub mod base64;
 pub mod hash;
 pub mod nix32;
+pub mod path;
