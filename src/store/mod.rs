@@ -2,5 +2,7 @@
 
 pub mod base64;
 pub mod hash;
+pub mod nar;
+pub mod nar_restore;
 pub mod nix32;
 pub mod path;
