@@ -1,6 +1,8 @@
 //! The Nix store: paths, hashes, NAR, derivations.
 
+pub mod aterm;
 pub mod base64;
+pub mod derivation;
 pub mod hash;
 pub mod nar;
 pub mod nar_restore;
