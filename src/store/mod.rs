@@ -3,6 +3,7 @@
 pub mod aterm;
 pub mod base64;
 pub mod derivation;
+pub mod derivation_hash;
 pub mod hash;
 pub mod nar;
 pub mod nar_restore;
