@@ -3,7 +3,9 @@
 //! nix32, base64, SRI, and the `algo:hash` prefixed form).
 
 use std::fmt;
-use std::io;
+use std::fs;
+use std::io::{self, Read};
+use std::path::Path;
 use std::str::FromStr;
 
 use sha2::Digest;
@@ -178,6 +180,18 @@ impl Hash {
         h.finish()
     }
 
+    /// Hashes everything `reader` yields, streaming.
+    pub fn of_reader(algo: HashAlgo, mut reader: impl Read) -> io::Result<Hash> {
+        let mut h = Hasher::new(algo);
+        io::copy(&mut reader, &mut h)?;
+        Ok(h.finish())
+    }
+
+    /// Hashes a file's contents, streaming (`builtins.hashFile`).
+    pub fn of_file(algo: HashAlgo, path: &Path) -> io::Result<Hash> {
+        Self::of_reader(algo, fs::File::open(path)?)
+    }
+
     /// The algorithm.
     pub fn algo(&self) -> HashAlgo {
         self.algo
@@ -333,6 +347,16 @@ impl fmt::Display for Hash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.algo, self.to_nix32())
     }
+}
+
+/// `builtins.convertHash`: parses `hash` (prefixed, SRI, or bare with
+/// `algo`) and prints it in `to`, without prefix except for SRI.
+pub fn convert_hash(
+    hash: &str,
+    algo: Option<HashAlgo>,
+    to: HashFormat,
+) -> Result<String, HashParseError> {
+    Ok(Hash::parse(hash, algo)?.encode(to))
 }
 
 /// Splits `algo:rest` or `algo-rest`; the flag is true for the SRI (`-`) form.
@@ -552,6 +576,25 @@ mod tests {
             Hash::parse("sha256-é", None),
             Err(HashParseError::InvalidEncoding { .. })
         ));
+    }
+
+    #[test]
+    fn convert_and_files() {
+        let sri = "sha256-LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=";
+        assert_eq!(
+            convert_hash(sri, None, HashFormat::Nix32).unwrap(),
+            HELLO_SHA256_32
+        );
+        assert_eq!(
+            convert_hash(HELLO_SHA256_32, Some(HashAlgo::Sha256), HashFormat::Sri).unwrap(),
+            sri
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("hello");
+        fs::write(&f, "hello").unwrap();
+        let h = Hash::of_file(HashAlgo::Sha256, &f).unwrap();
+        assert_eq!(h.to_base16(), HELLO_SHA256_16);
+        assert!(Hash::of_file(HashAlgo::Sha256, &dir.path().join("nope")).is_err());
     }
 
     #[test]
