@@ -1,1 +1,19 @@
 //! The Nix store: paths, hashes, NAR, derivations.
+//!
+//! - [`hash`]: hash algorithms, hashing, and Nix's textual hash encodings
+//!   ([`nix32`], [`base64`], base16, SRI).
+//! - [`path`]: store directories, store paths and content-addressed path
+//!   computation.
+//! - [`nar`] / [`nar_restore`]: writing and reading NAR archives.
+//! - [`derivation`] / [`derivation_hash`]: `.drv` files in ATerm form
+//!   ([`aterm`]), hashing modulo fixed outputs, output paths.
+
+pub mod aterm;
+pub mod base64;
+pub mod derivation;
+pub mod derivation_hash;
+pub mod hash;
+pub mod nar;
+pub mod nar_restore;
+pub mod nix32;
+pub mod path;
