@@ -1,1 +1,3 @@
 //! The Nix language evaluator.
+
+pub mod text;
