@@ -80,6 +80,10 @@ pub enum RegexError {
     },
 }
 
+/// The byte range `(start, end)` of each capture group of a match, in order
+/// of their `(`; `None` for a group that did not participate.
+pub type Groups = Vec<Option<(usize, usize)>>;
+
 /// A successful search: the byte range of the whole match and of each
 /// capture group (`None` for a group that did not participate).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +91,7 @@ pub struct Captures {
     /// Byte range `(start, end)` of the whole match.
     pub whole: (usize, usize),
     /// Byte range of each capture group, in order of their `(`.
-    pub groups: Vec<Option<(usize, usize)>>,
+    pub groups: Groups,
 }
 
 /// One element of the list `builtins.split` returns.
@@ -97,7 +101,7 @@ pub enum SplitItem {
     Text(usize, usize),
     /// The capture groups of one match (`None` for a non-participating
     /// group); `builtins.split` turns these into a list.
-    Groups(Vec<Option<(usize, usize)>>),
+    Groups(Groups),
 }
 
 /// A compiled POSIX extended regular expression (glibc `regex_t`).
@@ -307,10 +311,7 @@ impl PosixRegex {
     /// Returns `None` unless the entire text matches; otherwise the byte
     /// range of each capture group, `None` for groups that did not
     /// participate (`a(b)?c` on `"ac"` gives `[None]`).
-    pub fn full_match(
-        &self,
-        text: &[u8],
-    ) -> Result<Option<Vec<Option<(usize, usize)>>>, RegexError> {
+    pub fn full_match(&self, text: &[u8]) -> Result<Option<Groups>, RegexError> {
         // Leftmost-longest: if the whole text can match, the leftmost match
         // starts at 0 and the longest one from there ends at the end.
         Ok(self
