@@ -669,6 +669,10 @@ fn differential_against_nix_instantiate() {
         }
         let names: Vec<&str> = failures.iter().map(|f| f.0.as_str()).collect();
         let _ = writeln!(report, "\nFailing cases: {}", names.join(" "));
+        let saved = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential-report.txt");
+        if std::fs::write(&saved, &report).is_ok() {
+            let _ = writeln!(report, "(this report is also saved in {})", saved.display());
+        }
         panic!("{report}");
     }
 }
