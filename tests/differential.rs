@@ -44,7 +44,9 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 const QUOTE_LIMIT: usize = 1500;
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("differential")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("differential")
 }
 
 fn sysrebuild_bin() -> PathBuf {
@@ -116,7 +118,10 @@ fn base_command(program: &Path, conf_dir: &Path) -> Command {
         cmd.env("PATH", path);
     }
     cmd.env("HOME", "/homeless-shelter")
-        .env("NIX_PATH", "nixpkgs=/nonexistent/nixpkgs:/nonexistent/plain")
+        .env(
+            "NIX_PATH",
+            "nixpkgs=/nonexistent/nixpkgs:/nonexistent/plain",
+        )
         .env("TZ", "UTC")
         .env("LC_ALL", "C")
         .env("LANG", "C")
@@ -175,7 +180,11 @@ fn run(mut cmd: Command) -> Outcome {
     let stdout = out_t.join().unwrap_or_default();
     let stderr = err_t.join().unwrap_or_default();
     Outcome {
-        code: if timed_out { None } else { status.and_then(|s| s.code()) },
+        code: if timed_out {
+            None
+        } else {
+            status.and_then(|s| s.code())
+        },
         timed_out,
         stdout,
         stderr,
@@ -209,7 +218,9 @@ impl Case {
 }
 
 fn collect_nix_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
@@ -231,14 +242,22 @@ fn parse_args(file: &Path) -> Vec<String> {
     text.lines()
         .take_while(|l| l.starts_with('#'))
         .filter_map(|l| l.strip_prefix("# ARGS:"))
-        .flat_map(|rest| rest.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|rest| {
+            rest.split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
 fn discover() -> Vec<Case> {
     let root = corpus_dir();
     let mut cases = Vec::new();
-    for (sub, kind) in [("eval", Kind::Eval), ("drv", Kind::Drv), ("expected", Kind::Expected)] {
+    for (sub, kind) in [
+        ("eval", Kind::Eval),
+        ("drv", Kind::Drv),
+        ("expected", Kind::Expected),
+    ] {
         let mut files = Vec::new();
         collect_nix_files(&root.join(sub), &mut files);
         for file in files {
@@ -249,7 +268,12 @@ fn discover() -> Vec<Case> {
                 .collect::<Vec<_>>()
                 .join("/");
             let args = parse_args(&file);
-            cases.push(Case { name, kind, file, args });
+            cases.push(Case {
+                name,
+                kind,
+                file,
+                args,
+            });
         }
     }
     cases
@@ -259,11 +283,13 @@ fn load_known_differences() -> BTreeMap<String, String> {
     let path = corpus_dir().join("known-differences.toml");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let table: toml::Table =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid TOML: {e}", path.display()));
+    let table: toml::Table = toml::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid TOML: {e}", path.display()));
     let mut map = BTreeMap::new();
     if let Some(list) = table.get("case") {
-        let list = list.as_array().expect("`case` must be an array of tables ([[case]])");
+        let list = list
+            .as_array()
+            .expect("`case` must be an array of tables ([[case]])");
         for entry in list {
             let name = entry
                 .get("name")
@@ -273,7 +299,10 @@ fn load_known_differences() -> BTreeMap<String, String> {
                 .get("reason")
                 .and_then(|v| v.as_str())
                 .expect("every [[case]] needs a string `reason`");
-            assert!(!reason.trim().is_empty(), "known difference {name} has an empty reason");
+            assert!(
+                !reason.trim().is_empty(),
+                "known difference {name} has an empty reason"
+            );
             assert!(
                 map.insert(name.to_string(), reason.to_string()).is_none(),
                 "known difference {name} is listed twice"
@@ -297,7 +326,10 @@ impl Scratch {
         let conf = tempfile::tempdir().expect("tempdir");
         // An empty configuration: no host /etc/nix/nix.conf influences.
         std::fs::write(conf.path().join("nix.conf"), "").unwrap();
-        Scratch { eval_store: tempfile::tempdir().expect("tempdir"), conf }
+        Scratch {
+            eval_store: tempfile::tempdir().expect("tempdir"),
+            conf,
+        }
     }
 }
 
@@ -312,7 +344,10 @@ fn nix_eval(tools: &Tools, sc: &Scratch, store: &Path, case: &Case, json: bool) 
     if json {
         cmd.arg("--json");
     }
-    cmd.arg("--store").arg(store).arg(&case.file).args(&case.args);
+    cmd.arg("--store")
+        .arg(store)
+        .arg(&case.file)
+        .args(&case.args);
     run(cmd)
 }
 
@@ -333,11 +368,17 @@ fn check_error_shape(o: &Outcome) -> Option<String> {
         return None;
     }
     if o.code != Some(1) {
-        return Some(format!("sysrebuild failed with {} instead of exit status 1", o.describe()));
+        return Some(format!(
+            "sysrebuild failed with {} instead of exit status 1",
+            o.describe()
+        ));
     }
     let stderr = String::from_utf8_lossy(&o.stderr);
     if !stderr.lines().any(|l| l.starts_with("error:")) {
-        return Some(format!("sysrebuild's stderr has no line starting with `error:`: {}", quote(&o.stderr)));
+        return Some(format!(
+            "sysrebuild's stderr has no line starting with `error:`: {}",
+            quote(&o.stderr)
+        ));
     }
     None
 }
@@ -350,7 +391,11 @@ fn compare(label: &str, nix: &Outcome, sys: &Outcome, problems: &mut Vec<String>
         _ => false,
     };
     if !same {
-        let mut msg = format!("{label}: outputs differ\n    nix-instantiate: {}\n    sysrebuild:      {}", nix.describe(), sys.describe());
+        let mut msg = format!(
+            "{label}: outputs differ\n    nix-instantiate: {}\n    sysrebuild:      {}",
+            nix.describe(),
+            sys.describe()
+        );
         if nix.ok() && sys.ok() {
             let _ = write!(msg, "\n    {}", first_difference(&nix.stdout, &sys.stdout));
         }
@@ -407,10 +452,20 @@ fn run_eval_case(tools: &Tools, sc: &Scratch, case: &Case) -> Vec<String> {
         return problems;
     }
     let sys_strict = sys_eval(tools, sc, case, false);
-    compare(&format!("{} [--eval --strict]", case.name), &nix_strict, &sys_strict, &mut problems);
+    compare(
+        &format!("{} [--eval --strict]", case.name),
+        &nix_strict,
+        &sys_strict,
+        &mut problems,
+    );
     let nix_json = nix_eval(tools, sc, store, case, true);
     let sys_json = sys_eval(tools, sc, case, true);
-    compare(&format!("{} [--eval --strict --json]", case.name), &nix_json, &sys_json, &mut problems);
+    compare(
+        &format!("{} [--eval --strict --json]", case.name),
+        &nix_json,
+        &sys_json,
+        &mut problems,
+    );
     problems
 }
 
@@ -418,15 +473,23 @@ fn run_eval_case(tools: &Tools, sc: &Scratch, case: &Case) -> Vec<String> {
 /// (file bytes, `dir`, or `symlink -> target`).
 fn store_contents(root: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>, top: bool) {
-        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in rd.filter_map(Result::ok) {
             let name = e.file_name().to_string_lossy().into_owned();
             if top && name.starts_with('.') {
                 continue; // .links and other store-internal bookkeeping
             }
             let path = e.path();
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
             if meta.file_type().is_symlink() {
                 let target = std::fs::read_link(&path).unwrap_or_default();
                 out.insert(rel, format!("symlink -> {}", target.display()).into_bytes());
@@ -452,7 +515,10 @@ fn store_contents(root: &Path) -> BTreeMap<String, Vec<u8>> {
 fn drv_summary_expr(file: &Path) -> String {
     // drvPath/outPath of every derivation in the (possibly nested) value.
     let f = file.display().to_string();
-    let quoted = f.replace('\\', "\\\\").replace('"', "\\\"").replace("${", "\\${");
+    let quoted = f
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("${", "\\${");
     format!(
         "let f = x: if builtins.isAttrs x && (x.type or null) == \"derivation\" \
          then {{ inherit (x) drvPath outPath name; outputs = x.outputs or [ \"out\" ]; }} \
@@ -466,7 +532,10 @@ fn run_drv_case(tools: &Tools, sc: &Scratch, case: &Case) -> Vec<String> {
     let mut problems = Vec::new();
     let t1 = tempfile::tempdir().expect("tempdir");
     let mut cmd = base_command(&tools.nix, sc.conf.path());
-    cmd.arg("--store").arg(t1.path()).arg(&case.file).args(&case.args);
+    cmd.arg("--store")
+        .arg(t1.path())
+        .arg(&case.file)
+        .args(&case.args);
     let nix_inst = run(cmd);
     if !nix_inst.ok() {
         problems.push(format!(
@@ -480,9 +549,18 @@ fn run_drv_case(tools: &Tools, sc: &Scratch, case: &Case) -> Vec<String> {
     }
     let t2 = tempfile::tempdir().expect("tempdir");
     let mut cmd = base_command(&tools.sysrebuild, sc.conf.path());
-    cmd.arg("instantiate").arg(&case.file).args(&case.args).arg("--store").arg(t2.path());
+    cmd.arg("instantiate")
+        .arg(&case.file)
+        .args(&case.args)
+        .arg("--store")
+        .arg(t2.path());
     let sys_inst = run(cmd);
-    compare(&format!("{} [instantiate]", case.name), &nix_inst, &sys_inst, &mut problems);
+    compare(
+        &format!("{} [instantiate]", case.name),
+        &nix_inst,
+        &sys_inst,
+        &mut problems,
+    );
 
     if nix_inst.ok() && sys_inst.ok() {
         let a = store_contents(t1.path());
@@ -498,8 +576,10 @@ fn run_drv_case(tools: &Tools, sc: &Scratch, case: &Case) -> Vec<String> {
             ));
         }
         for (k, va) in &a {
-            if let Some(vb) = b.get(k) {
-                if va != vb {
+            if let Some(vb) = b.get(k)
+                && va != vb
+            {
+                {
                     problems.push(format!(
                         "{} [store]: {k} differs\n    nix:        {}\n    sysrebuild: {}\n    {}",
                         case.name,
@@ -515,20 +595,37 @@ fn run_drv_case(tools: &Tools, sc: &Scratch, case: &Case) -> Vec<String> {
     // The value itself, printed strictly (derivations print all their attrs).
     let nix_strict = nix_eval(tools, sc, t1.path(), case, false);
     let sys_strict = sys_eval(tools, sc, case, false);
-    compare(&format!("{} [--eval --strict]", case.name), &nix_strict, &sys_strict, &mut problems);
+    compare(
+        &format!("{} [--eval --strict]", case.name),
+        &nix_strict,
+        &sys_strict,
+        &mut problems,
+    );
 
     // drvPath/outPath of every derivation, as JSON.
     let expr = drv_summary_expr(&case.file);
     let mut cmd = base_command(&tools.nix, sc.conf.path());
-    cmd.args(["--eval", "--strict", "--json", "--store"]).arg(t1.path()).arg("-E").arg(&expr);
+    cmd.args(["--eval", "--strict", "--json", "--store"])
+        .arg(t1.path())
+        .arg("-E")
+        .arg(&expr);
     let nix_paths = run(cmd);
     if !nix_paths.ok() {
-        problems.push(format!("{}: CORPUS: summary expression fails under nix: {}", case.name, nix_paths.describe()));
+        problems.push(format!(
+            "{}: CORPUS: summary expression fails under nix: {}",
+            case.name,
+            nix_paths.describe()
+        ));
     }
     let mut cmd = base_command(&tools.sysrebuild, sc.conf.path());
     cmd.args(["eval", "--strict", "--json", "-E"]).arg(&expr);
     let sys_paths = run(cmd);
-    compare(&format!("{} [drvPath/outPath json]", case.name), &nix_paths, &sys_paths, &mut problems);
+    compare(
+        &format!("{} [drvPath/outPath json]", case.name),
+        &nix_paths,
+        &sys_paths,
+        &mut problems,
+    );
     problems
 }
 
@@ -538,7 +635,11 @@ fn run_expected_case(tools: &Tools, sc: &Scratch, case: &Case) -> Vec<String> {
     let expected = match std::fs::read(&out_file) {
         Ok(e) => e,
         Err(e) => {
-            return vec![format!("{}: missing expected output {}: {e}", case.name, out_file.display())];
+            return vec![format!(
+                "{}: missing expected output {}: {e}",
+                case.name,
+                out_file.display()
+            )];
         }
     };
     if oracle_only() {
@@ -567,17 +668,34 @@ fn differential_against_nix_instantiate() {
              This test never passes without it."
         );
     };
-    let tools = Tools { nix, sysrebuild: sysrebuild_bin() };
+    let tools = Tools {
+        nix,
+        sysrebuild: sysrebuild_bin(),
+    };
 
     let known = load_known_differences();
     let all_cases = discover();
     let all_names: BTreeSet<&str> = all_cases.iter().map(|c| c.name.as_str()).collect();
-    let stale: Vec<_> = known.keys().filter(|k| !all_names.contains(k.as_str())).collect();
-    assert!(stale.is_empty(), "known-differences.toml lists cases that do not exist: {stale:?}");
+    let stale: Vec<_> = known
+        .keys()
+        .filter(|k| !all_names.contains(k.as_str()))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "known-differences.toml lists cases that do not exist: {stale:?}"
+    );
 
     let counts = |k: Kind| all_cases.iter().filter(|c| c.kind == k).count();
-    assert!(counts(Kind::Eval) >= 450, "expected at least 450 eval cases, found {}", counts(Kind::Eval));
-    assert!(counts(Kind::Drv) >= 60, "expected at least 60 drv cases, found {}", counts(Kind::Drv));
+    assert!(
+        counts(Kind::Eval) >= 450,
+        "expected at least 450 eval cases, found {}",
+        counts(Kind::Eval)
+    );
+    assert!(
+        counts(Kind::Drv) >= 60,
+        "expected at least 60 drv cases, found {}",
+        counts(Kind::Drv)
+    );
 
     let filter = std::env::var("DIFFERENTIAL_FILTER").unwrap_or_default();
     let mut skipped = Vec::new();
@@ -595,7 +713,10 @@ fn differential_against_nix_instantiate() {
     for s in &skipped {
         eprintln!("{s}");
     }
-    assert!(!cases.is_empty(), "no case matches DIFFERENTIAL_FILTER={filter:?}");
+    assert!(
+        !cases.is_empty(),
+        "no case matches DIFFERENTIAL_FILTER={filter:?}"
+    );
 
     if !oracle_only() {
         assert!(
@@ -608,7 +729,11 @@ fn differential_against_nix_instantiate() {
     let jobs = std::env::var("DIFFERENTIAL_JOBS")
         .ok()
         .and_then(|j| j.parse::<usize>().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .clamp(2, 4)
+        })
         .max(1);
 
     let start = Instant::now();
@@ -628,7 +753,10 @@ fn differential_against_nix_instantiate() {
                         Kind::Drv => run_drv_case(&tools, &sc, case),
                         Kind::Expected => run_expected_case(&tools, &sc, case),
                     };
-                    slowest.lock().unwrap().push((t.elapsed(), case.name.clone()));
+                    slowest
+                        .lock()
+                        .unwrap()
+                        .push((t.elapsed(), case.name.clone()));
                     if !problems.is_empty() {
                         failures.lock().unwrap().push((case.name.clone(), problems));
                     }
@@ -640,8 +768,12 @@ fn differential_against_nix_instantiate() {
     let mut failures = failures.into_inner().unwrap();
     failures.sort_by(|a, b| a.0.cmp(&b.0));
     let mut slowest = slowest.into_inner().unwrap();
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
-    let slow: Vec<String> = slowest.iter().take(5).map(|(d, n)| format!("{n} ({d:.2?})")).collect();
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let slow: Vec<String> = slowest
+        .iter()
+        .take(5)
+        .map(|(d, n)| format!("{n} ({d:.2?})"))
+        .collect();
     let passed = cases.len() - failures.len();
     eprintln!(
         "differential: {} cases ({} eval, {} drv, {} expected) in {:.1?} with {jobs} workers{}; slowest: {}",
@@ -653,7 +785,11 @@ fn differential_against_nix_instantiate() {
         if oracle_only() { " (oracle only)" } else { "" },
         slow.join(", ")
     );
-    eprintln!("differential: {passed} passed, {} failed, {} skipped", failures.len(), skipped.len());
+    eprintln!(
+        "differential: {passed} passed, {} failed, {} skipped",
+        failures.len(),
+        skipped.len()
+    );
 
     if !failures.is_empty() {
         let mut report = format!(
