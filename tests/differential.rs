@@ -579,15 +579,13 @@ fn run_drv_case(tools: &Tools, sc: &Scratch, case: &Case) -> Vec<String> {
             if let Some(vb) = b.get(k)
                 && va != vb
             {
-                {
-                    problems.push(format!(
-                        "{} [store]: {k} differs\n    nix:        {}\n    sysrebuild: {}\n    {}",
-                        case.name,
-                        quote(va),
-                        quote(vb),
-                        first_difference(va, vb)
-                    ));
-                }
+                problems.push(format!(
+                    "{} [store]: {k} differs\n    nix:        {}\n    sysrebuild: {}\n    {}",
+                    case.name,
+                    quote(va),
+                    quote(vb),
+                    first_difference(va, vb)
+                ));
             }
         }
     }
