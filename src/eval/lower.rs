@@ -595,6 +595,9 @@ impl<'g> Lowerer<'g> {
 
     fn lower_pending_attrs(&mut self, mut pending: PendingAttrs, span: Span) -> LResult<ExprRef> {
         let recursive = pending.recursive;
+        // Sets are stored sorted by symbol; sorting here makes building them at run time a
+        // plain copy (and for `rec`, the slot order is the same order).
+        pending.statics.sort_by_key(|(name, _)| *name);
         if recursive {
             let names: FxHashMap<Symbol, u32> =
                 pending.statics.iter().enumerate().map(|(i, (s, _))| (*s, i as u32)).collect();

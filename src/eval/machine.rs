@@ -243,13 +243,15 @@ impl Evaluator {
             }
             ExprKind::HasAttr { subject, path } => {
                 let mut v = self.eval(subject, env)?;
-                for key in path.iter() {
+                for (i, key) in path.iter().enumerate() {
                     let name = match self.attr_key(key, env)? {
                         Some(n) => n,
                         None => return Ok(Value::Bool(false)),
                     };
                     let Value::Attrs(attrs) = v else { return Ok(Value::Bool(false)) };
                     match attrs.get(name) {
+                        // Only the sets along the path are forced, not the final value.
+                        Some(_) if i + 1 == path.len() => return Ok(Value::Bool(true)),
                         Some(inner) => v = self.force(inner)?,
                         None => return Ok(Value::Bool(false)),
                     }
@@ -1065,13 +1067,16 @@ impl Evaluator {
             Value::Null if opts.coerce_more => Ok(NixString::plain(String::new())),
             Value::List(items) if opts.coerce_more => {
                 let mut out = NixString::default();
+                let n = items.0.len();
                 for (i, item) in items.0.iter().enumerate() {
                     let s = self.coerce_to_string(item, span, opts)?;
-                    if i > 0 {
-                        out.text.push(' ');
-                    }
                     out.text.push_str(&s.text);
                     out.context.extend(&s.context);
+                    // Nix adds no separator after an empty nested list.
+                    let empty_list = matches!(self.force(item)?, Value::List(ref l) if l.0.is_empty());
+                    if i + 1 < n && !empty_list {
+                        out.text.push(' ');
+                    }
                 }
                 Ok(out)
             }
