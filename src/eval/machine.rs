@@ -64,6 +64,7 @@ impl Evaluator {
         prefix: Option<&[Symbol]>,
     ) -> EvalResult<ExprRef> {
         let file = self.sources.add(origin, Rc::from(text));
+        check_nesting(text, file)?;
         let parse = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || rnix::Root::parse(text));
         let errors = parse.errors();
         if !errors.is_empty() {
@@ -1210,6 +1211,36 @@ fn function_name(closure: &Closure) -> String {
         Some(n) => format!("function '{n}'"),
         None => "anonymous function".to_owned(),
     }
+}
+
+/// Brackets nested deeper than this are refused before parsing: the syntax tree library
+/// slows down quadratically on deeper trees, and no real configuration comes close.
+const MAX_NESTING: usize = 10_000;
+
+fn check_nesting(text: &str, file: super::source::FileId) -> EvalResult<()> {
+    use rnix::SyntaxKind as K;
+    let mut depth = 0usize;
+    let mut offset = 0u32;
+    for (kind, tok) in rnix::tokenize(text) {
+        match kind {
+            K::TOKEN_L_PAREN | K::TOKEN_L_BRACK | K::TOKEN_L_BRACE | K::TOKEN_INTERPOL_START => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(EvalError::new(
+                        ErrorKind::Parse,
+                        format!("expression nested too deeply (more than {MAX_NESTING} levels of brackets)"),
+                        Span { file, start: offset, end: offset + tok.len() as u32 },
+                    ));
+                }
+            }
+            K::TOKEN_R_PAREN | K::TOKEN_R_BRACK | K::TOKEN_R_BRACE | K::TOKEN_INTERPOL_END => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        offset += tok.len() as u32;
+    }
+    Ok(())
 }
 
 fn describe_parse_error(e: &rnix::ParseError, len: usize) -> (String, (u32, u32)) {
