@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// Evaluation frames deeper than this are reported as a stack overflow.
-const MAX_DEPTH: usize = 1_500_000;
+const MAX_DEPTH: usize = 1_000_000;
 /// The native stack is checked (and grown) every this many evaluation levels.
 const STACK_CHECK_INTERVAL: usize = 8;
 /// Stack that must remain at a check: enough for the frames until the next check.
@@ -230,11 +230,15 @@ impl Evaluator {
                         other => return self.call(other, a, expr.span),
                     }
                 }
+                ExprKind::Binary { op, lhs, rhs } => {
+                    return self.eval_binary(*op, lhs, rhs, env, expr.span);
+                }
                 _ => return self.eval_other(expr, env),
             }
         }
     }
 
+    #[inline(never)]
     fn eval_other(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         let span = expr.span;
         match &expr.kind {
@@ -344,6 +348,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn eval_var(&mut self, var: &Var, env: &Rc<Env>, span: Span) -> EvalResult<Value> {
         match var {
             Var::Local { depth, slot } => {
@@ -400,6 +405,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn force_thunk(&mut self, t: &Rc<Thunk>) -> EvalResult<Value> {
         let saved = {
             let mut state = t.0.borrow_mut();
@@ -556,6 +562,7 @@ impl Evaluator {
         e.with_frame(span, what)
     }
 
+    #[inline(never)]
     fn bind_args(&mut self, closure: &Closure, arg: Value, span: Span) -> EvalResult<Rc<Env>> {
         let def = closure.def;
         match &def.param {
@@ -729,6 +736,7 @@ impl Evaluator {
         Value::attrs(attrs)
     }
 
+    #[inline(never)]
     fn eval_binary(
         &mut self,
         op: BinOp,
