@@ -4,11 +4,17 @@
 //! puts them all into the evaluator's global scope.
 
 mod attrs;
+mod context;
 mod control;
+mod hashes;
 mod lists;
+mod names;
 mod numbers;
+mod serialise;
 pub(crate) mod store;
+mod strings;
 mod types;
+mod xml;
 
 use super::error::{ErrorKind, EvalError, EvalResult};
 use super::machine::{CoerceOpts, Evaluator};
@@ -21,7 +27,10 @@ use std::rc::Rc;
 
 /// State that builtins keep between calls.
 #[derive(Default)]
-pub struct BuiltinState {}
+pub struct BuiltinState {
+    /// Compiled regular expressions of `match` and `split`, by pattern.
+    pub regexes: super::text::regex::RegexCache,
+}
 
 /// Names that are global without the `builtins.` prefix (all others get a `__` alias).
 const GLOBAL_NAMES: &[&str] = &[
@@ -47,7 +56,7 @@ const GLOBAL_NAMES: &[&str] = &[
 ];
 
 /// Every builtin function table.
-fn tables() -> [&'static [PrimOp]; 6] {
+fn tables() -> [&'static [PrimOp]; 12] {
     [
         types::PRIMOPS,
         control::PRIMOPS,
@@ -55,6 +64,12 @@ fn tables() -> [&'static [PrimOp]; 6] {
         lists::PRIMOPS,
         attrs::PRIMOPS,
         store::PRIMOPS,
+        strings::PRIMOPS,
+        names::PRIMOPS,
+        hashes::PRIMOPS,
+        context::PRIMOPS,
+        serialise::PRIMOPS,
+        xml::PRIMOPS,
     ]
 }
 
@@ -168,6 +183,18 @@ pub(crate) fn arg_string(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResul
         Value::String(s) => Ok(s),
         other => Err(ev.type_error("a string", &other, span)),
     }
+}
+
+/// Forces a string argument that must not refer to the store (Nix's `forceStringNoCtx`).
+pub(crate) fn arg_string_no_ctx(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<NixString>> {
+    let s = arg_string(ev, v, span)?;
+    if let Some(elem) = s.context.iter().next() {
+        return Err(error(
+            format!("the string '{}' is not allowed to refer to a store path (such as '{elem}')", s.text),
+            span,
+        ));
+    }
+    Ok(s)
 }
 
 /// Forces a function argument.
