@@ -595,6 +595,9 @@ impl<'g> Lowerer<'g> {
 
     fn lower_pending_attrs(&mut self, mut pending: PendingAttrs, span: Span) -> LResult<ExprRef> {
         let recursive = pending.recursive;
+        // Sets are built with `Attrs::from_sorted`, so the static attributes (and with them
+        // the slots of a `rec` set) are kept in symbol order.
+        pending.statics.sort_by_key(|(name, _)| *name);
         if recursive {
             let names: FxHashMap<Symbol, u32> =
                 pending.statics.iter().enumerate().map(|(i, (s, _))| (*s, i as u32)).collect();
