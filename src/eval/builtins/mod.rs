@@ -7,6 +7,7 @@ mod attrs;
 mod context;
 mod control;
 mod hashes;
+mod json;
 mod lists;
 mod names;
 mod numbers;
@@ -56,7 +57,7 @@ const GLOBAL_NAMES: &[&str] = &[
 ];
 
 /// Every builtin function table.
-fn tables() -> [&'static [PrimOp]; 12] {
+fn tables() -> [&'static [PrimOp]; 13] {
     [
         types::PRIMOPS,
         control::PRIMOPS,
@@ -70,6 +71,7 @@ fn tables() -> [&'static [PrimOp]; 12] {
         context::PRIMOPS,
         serialise::PRIMOPS,
         xml::PRIMOPS,
+        json::PRIMOPS,
     ]
 }
 
