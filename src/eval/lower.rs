@@ -595,8 +595,8 @@ impl<'g> Lowerer<'g> {
 
     fn lower_pending_attrs(&mut self, mut pending: PendingAttrs, span: Span) -> LResult<ExprRef> {
         let recursive = pending.recursive;
-        // Sets are built with `Attrs::from_sorted`, so the static attributes (and with them
-        // the slots of a `rec` set) are kept in symbol order.
+        // Sets are stored sorted by symbol; sorting here makes building them at run time a
+        // plain copy (and for `rec`, the slot order is the same order).
         pending.statics.sort_by_key(|(name, _)| *name);
         if recursive {
             let names: FxHashMap<Symbol, u32> =
