@@ -200,3 +200,79 @@ fn add_drv_output_dependencies(ev: &mut Evaluator, a: &[Value], s: Span) -> Eval
     context.insert(new_elem);
     Ok(string_value(text.text.clone(), context))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs come from Nix 2.8 (`addDrvOutputDependencies`: Nix >= 2.19's manual).
+    use super::super::check_cases as check;
+
+    const P: &str = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-foo";
+    const D: &str = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-bar.drv";
+
+    fn with(spec: &str) -> String {
+        format!(r#"(builtins.appendContext "x" {{ {spec} }})"#)
+    }
+
+    #[test]
+    fn get_context_shapes() {
+        let all = with(&format!(r#""{D}" = {{ path = true; allOutputs = true; outputs = [ "out" "dev" ]; }};"#));
+        check(&[
+            (
+                &format!("builtins.getContext {all}"),
+                &format!(r#"{{ "{D}" = {{ allOutputs = true; outputs = [ "dev" "out" ]; path = true; }}; }}"#),
+            ),
+            (
+                &format!("builtins.getContext (builtins.unsafeDiscardOutputDependency {all})"),
+                &format!(r#"{{ "{D}" = {{ outputs = [ "dev" "out" ]; path = true; }}; }}"#),
+            ),
+            (&format!("builtins.getContext (builtins.unsafeDiscardStringContext {all})"), "{ }"),
+            (&format!("builtins.hasContext {all}"), "true"),
+            (r#"builtins.hasContext "x""#, "false"),
+            (&format!("builtins.getContext {}", with(&format!(r#""{P}" = {{ path = false; }};"#))), "{ }"),
+        ]);
+    }
+
+    #[test]
+    fn append_context_errors() {
+        check(&[
+            (
+                &format!("builtins.getContext {}", with(r#""/tmp/x" = { path = true; };"#)),
+                r#"error: Context key '"/tmp/x"' is not a store path"#,
+            ),
+            (
+                &format!("builtins.getContext {}", with(&format!(r#""{P}" = {{ allOutputs = true; }};"#))),
+                &format!(
+                    r#"error: Tried to add all-outputs context of "{P}", which is not a derivation, to a string"#
+                ),
+            ),
+            (
+                &format!("builtins.getContext {}", with(&format!(r#""{P}" = {{ outputs = [ "out" ]; }};"#))),
+                &format!(
+                    r#"error: Tried to add derivation output context of "{P}", which is not a derivation, to a string"#
+                ),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn add_drv_output_dependencies() {
+        let plain = with(&format!(r#""{D}" = {{ path = true; }};"#));
+        check(&[
+            (
+                &format!("builtins.getContext (builtins.addDrvOutputDependencies {plain})"),
+                &format!(r#"{{ "{D}" = {{ allOutputs = true; }}; }}"#),
+            ),
+            (
+                r#"builtins.addDrvOutputDependencies "x""#,
+                "error: context of string 'x' must have exactly one element, but has 0",
+            ),
+            (
+                &format!(
+                    "builtins.addDrvOutputDependencies {}",
+                    with(&format!(r#""{P}" = {{ path = true; }};"#))
+                ),
+                &format!("error: path '{P}' is not a derivation"),
+            ),
+        ]);
+    }
+}

@@ -65,3 +65,40 @@ fn convert_hash(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let parsed = Hash::parse(&hash.text, algo).map_err(|e| error(e.to_string(), s))?;
     Ok(Value::string(parsed.encode(format)))
 }
+
+#[cfg(test)]
+mod tests {
+    //! `hashString` outputs come from Nix 2.8; `convertHash` (Nix >= 2.19) from its manual.
+    use super::super::check_cases as check;
+
+    #[test]
+    fn hash_string() {
+        check(&[
+            (
+                r#"builtins.hashString "sha256" "abc""#,
+                r#""ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad""#,
+            ),
+            (r#"builtins.hashString "md5" """#, r#""d41d8cd98f00b204e9800998ecf8427e""#),
+            (r#"builtins.hashString "sha3" "abc""#, "error: unknown hash algorithm 'sha3'"),
+        ]);
+    }
+
+    #[test]
+    fn convert_hash() {
+        check(&[
+            (
+                r#"builtins.convertHash { hash = "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="; toHashFormat = "base16"; }"#,
+                r#""ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad""#,
+            ),
+            (
+                r#"builtins.convertHash { hash = "800d59cfcd3c05e900cb4e214be48f6b886a08df"; hashAlgo = "sha1"; toHashFormat = "nix32"; }"#,
+                r#""vw46m23bizj4n8afrc0fj19wrp7mj3c0""#,
+            ),
+            (
+                r#"builtins.convertHash { hash = "800d59cfcd3c05e900cb4e214be48f6b886a08df"; hashAlgo = "sha1"; toHashFormat = "sri"; }"#,
+                r#""sha1-gA1Zz808BekAy04hS+SPa4hqCN8=""#,
+            ),
+            (r#"builtins.convertHash { hash = "x"; }"#, "error: attribute 'toHashFormat' missing"),
+        ]);
+    }
+}

@@ -251,3 +251,22 @@ pub fn io_error_text(e: &std::io::Error) -> String {
         }
     }
 }
+
+/// Evaluates `src` deeply and prints the result as `nix-instantiate --eval --strict` does,
+/// or `error: <message>`; for the builtins' unit tests.
+#[cfg(test)]
+pub(crate) fn eval_print(src: &str) -> String {
+    let mut ev = Evaluator::new(super::settings::Settings::default());
+    match ev.eval_string(src, "/").and_then(|v| ev.force_deep(&v)) {
+        Ok(v) => super::print::print_value(&v),
+        Err(e) => format!("error: {}", e.message),
+    }
+}
+
+/// Asserts that each source evaluates (see [`eval_print`]) to its expected output.
+#[cfg(test)]
+pub(crate) fn check_cases(cases: &[(&str, &str)]) {
+    for (src, expected) in cases {
+        assert_eq!(eval_print(src), *expected, "{src}");
+    }
+}

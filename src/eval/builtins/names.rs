@@ -78,3 +78,42 @@ fn to_path(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let canon = canonicalise(&text.text);
     Ok(Value::String(Rc::new(NixString::with_context(canon, text.context))))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs come from Nix 2.8 (`nix-instantiate --eval --strict`).
+    use super::super::check_cases as check;
+
+    #[test]
+    fn versions() {
+        check(&[
+            (r#"builtins.parseDrvName "hello-2.1.1-x""#, r#"{ name = "hello"; version = "2.1.1-x"; }"#),
+            (r#"builtins.parseDrvName "a-b-c""#, r#"{ name = "a-b-c"; version = ""; }"#),
+            (r#"builtins.splitVersion "1.2.3pre4""#, r#"[ "1" "2" "3" "pre" "4" ]"#),
+            (r#"builtins.compareVersions "1.2" "1.10""#, "-1"),
+            (r#"builtins.compareVersions "2.3" "2.3pre1""#, "1"),
+        ]);
+    }
+
+    #[test]
+    fn path_names() {
+        check(&[
+            (r#"builtins.baseNameOf ./foo/bar"#, r#""bar""#),
+            (r#"builtins.baseNameOf "/foo/bar/""#, r#""bar""#),
+            (r#"builtins.baseNameOf 1"#, "error: cannot coerce an integer to a string"),
+            (r#"builtins.dirOf ./foo/bar"#, "/foo"),
+            (r#"builtins.dirOf "foo""#, r#"".""#),
+            (r#"builtins.dirOf "//foo""#, r#""/""#),
+            (r#"builtins.toPath "/a/../b//c/""#, r#""/b/c""#),
+            (r#"builtins.toPath "a""#, "error: string 'a' doesn't represent an absolute path"),
+        ]);
+    }
+
+    #[test]
+    fn path_names_keep_context() {
+        let ctx = r#"(builtins.appendContext "/a/b/" { "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-foo" = { path = true; }; })"#;
+        for f in ["baseNameOf", "dirOf"] {
+            check(&[(&format!("builtins.hasContext (builtins.{f} {ctx})"), "true")]);
+        }
+    }
+}

@@ -172,3 +172,79 @@ fn regex_split(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
             .collect(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs come from Nix 2.8 (`nix-instantiate --eval --strict`).
+    use super::super::check_cases as check;
+
+    #[test]
+    fn length_and_substring_count_bytes() {
+        check(&[
+            (r#"builtins.stringLength "héllo""#, "6"),
+            (r#"builtins.stringLength { outPath = "ab"; }"#, "2"),
+            (r#"builtins.stringLength 12"#, "error: cannot coerce an integer to a string"),
+            (r#"builtins.substring 1 (-1) "hello""#, r#""ello""#),
+            (r#"builtins.substring 10 2 "hello""#, r#""""#),
+            (r#"builtins.substring 2 100 "hello""#, r#""llo""#),
+            (r#"builtins.substring 1 2 "héllo""#, r#""é""#),
+            (r#"builtins.substring (-1) 2 "hello""#, "error: negative start position in 'substring'"),
+        ]);
+    }
+
+    #[test]
+    fn concat_strings_sep_coerces_items() {
+        check(&[
+            (r#"builtins.concatStringsSep "," [ "a" { outPath = "x"; } { __toString = s: "y"; } ]"#, r#""a,x,y""#),
+            (r#"builtins.concatStringsSep "," [ 1 ]"#, "error: cannot coerce an integer to a string"),
+            (r#"builtins.concatStringsSep 1 [ ]"#, "error: value is an integer while a string was expected"),
+        ]);
+    }
+
+    #[test]
+    fn replace_strings_follows_nix() {
+        check(&[
+            (r#"builtins.replaceStrings [ "" ] [ "X" ] "abc""#, r#""XaXbXcX""#),
+            (r#"builtins.replaceStrings [ "a" "" ] [ "X" "Y" ] "abc""#, r#""XYbYcY""#),
+            (r#"builtins.replaceStrings [ "" "a" ] [ "X" "Y" ] "ab""#, r#""XaXbX""#),
+            (r#"builtins.replaceStrings [ "ab" "a" ] [ "1" "2" ] "aab""#, r#""21""#),
+            (r#"builtins.replaceStrings [ "oo" ] [ "X" ] "foooo""#, r#""fXX""#),
+            (r#"builtins.replaceStrings [ "" ] [ "X" ] """#, r#""X""#),
+            (
+                r#"builtins.replaceStrings [ "a" ] [ "b" "c" ] "x""#,
+                "error: 'from' and 'to' arguments to 'replaceStrings' have different lengths",
+            ),
+            // Unused replacements are not evaluated (Nix >= 2.20).
+            (r#"builtins.replaceStrings [ "a" "b" ] [ (throw "no") "c" ] "bb""#, r#""cc""#),
+        ]);
+    }
+
+    #[test]
+    fn replace_strings_adds_context_of_used_replacements() {
+        let ctx = r#"(builtins.appendContext "x" { "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-foo" = { path = true; }; })"#;
+        check(&[
+            (
+                &format!(r#"builtins.attrNames (builtins.getContext (builtins.replaceStrings [ "a" ] [ {ctx} ] "abb"))"#),
+                r#"[ "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-foo" ]"#,
+            ),
+            (
+                &format!(r#"builtins.getContext (builtins.replaceStrings [ "a" ] [ {ctx} ] "bbb")"#),
+                "{ }",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn match_and_split() {
+        check(&[
+            (r#"builtins.match "a(b)?(c)" "ac""#, r#"[ null "c" ]"#),
+            (r#"builtins.match "a" "ab""#, "null"),
+            (r#"builtins.match ".*" """#, "[ ]"),
+            (r#"builtins.match "(" "a""#, "error: invalid regular expression '('"),
+            (r#"builtins.match "a" ./a"#, "error: value is a path while a string was expected"),
+            (r#"builtins.split "(a)|b" "xaybz""#, r#"[ "x" [ "a" ] "y" [ null ] "z" ]"#),
+            (r#"builtins.split "a*" "baac""#, r#"[ "" [ ] "b" [ ] "" [ ] "c" [ ] "" ]"#),
+            (r#"builtins.split "x" "abc""#, r#"[ "abc" ]"#),
+        ]);
+    }
+}
