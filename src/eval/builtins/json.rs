@@ -160,3 +160,32 @@ impl<'de> Visitor<'de> for Seed<'_> {
         Ok(Value::attrs(Attrs::from_unsorted(entries)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs come from Nix 2.8 (`nix-instantiate --eval --strict`).
+    use super::super::check_cases as check;
+
+    #[test]
+    fn numbers_follow_nix_2_8() {
+        check(&[
+            (
+                r#"builtins.fromJSON "[1, 1.5, 1e3, -0, -0.0, 9223372036854775808, 18446744073709551615, 18446744073709551616]""#,
+                "[ 1 1.5 1000 0 -0 -9223372036854775808 -1 1.84467e+19 ]",
+            ),
+            (r#"builtins.fromJSON "1.0""#, "1"),
+        ]);
+    }
+
+    #[test]
+    fn objects_strings_and_errors() {
+        check(&[
+            (r#"builtins.fromJSON "{\"a\":1,\"a\":2}""#, "{ a = 2; }"),
+            (r#"builtins.fromJSON "{\"b\":1,\"a\":{\"c\":[]}}""#, "{ a = { c = [ ]; }; b = 1; }"),
+            (r#"builtins.fromJSON "\"a\\u0000b\"""#, r#""a""#),
+            (r#"builtins.fromJSON "[\"\\u00e9\\ud83d\\ude00\", true, null]""#, r#"[ "é😀" true null ]"#),
+            (r#"builtins.fromJSON 1"#, "error: value is an integer while a string was expected"),
+        ]);
+        assert!(super::super::eval_print(r#"builtins.fromJSON "[1,""#).starts_with("error: [json.exception"));
+    }
+}

@@ -55,3 +55,32 @@ fn toml_to_value(v: TomlValue) -> Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs come from Nix 2.8 (`nix-instantiate --eval --strict`).
+    use super::super::check_cases as check;
+
+    #[test]
+    fn to_json_keeps_context() {
+        let ctx = r#"(builtins.appendContext "a" { "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-foo" = { path = true; }; })"#;
+        check(&[
+            (r#"builtins.toJSON { a = 1; b = [ 1.5 "x" null ]; }"#, r#""{\"a\":1,\"b\":[1.5,\"x\",null]}""#),
+            (&format!("builtins.hasContext (builtins.toJSON [ {ctx} ])"), "true"),
+        ]);
+    }
+
+    #[test]
+    fn from_toml() {
+        check(&[
+            (
+                r#"builtins.fromTOML "a = 1\nb = [1, \"x\"]\n[c]\nd = 1.5""#,
+                r#"{ a = 1; b = [ 1 "x" ]; c = { d = 1.5; }; }"#,
+            ),
+            (
+                r#"builtins.fromTOML "a = 1979-05-27""#,
+                "error: while parsing a TOML string: Dates and times are not supported",
+            ),
+        ]);
+    }
+}

@@ -190,3 +190,63 @@ fn is_derivation(ev: &mut Evaluator, attrs: &Attrs) -> EvalResult<bool> {
     let Some(t) = attrs.get(ev.sym.type_).cloned() else { return Ok(false) };
     Ok(matches!(ev.force(&t)?, Value::String(st) if st.text == "derivation"))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expected outputs come from Nix 2.8 (`nix-instantiate --eval --strict`).
+    use super::super::check_cases as check;
+
+    const HEAD: &str = r#""<?xml version='1.0' encoding='utf-8'?>\n<expr>\n"#;
+
+    #[test]
+    fn scalars_and_escapes() {
+        check(&[
+            (r#"builtins.toXML 1"#, &format!(r#"{HEAD}  <int value=\"1\" />\n</expr>\n""#)),
+            (r#"builtins.toXML 1.0e20"#, &format!(r#"{HEAD}  <float value=\"1e+20\" />\n</expr>\n""#)),
+            (
+                r#"builtins.toXML "x&<>\"' \n\t\r y""#,
+                &format!(r#"{HEAD}  <string value=\"x&amp;&lt;&gt;&quot;' &#xA;\t\r y\" />\n</expr>\n""#),
+            ),
+            (r#"builtins.toXML builtins.toXML"#, &format!(r#"{HEAD}  <unevaluated />\n</expr>\n""#)),
+            (r#"builtins.toXML { a = throw "boom"; }"#, "error: boom"),
+        ]);
+    }
+
+    #[test]
+    fn containers_and_functions() {
+        check(&[
+            (
+                r#"builtins.toXML { d = {}; e = [ null ]; }"#,
+                &format!(
+                    r#"{HEAD}  <attrs>\n    <attr name=\"d\">\n      <attrs>\n      </attrs>\n    </attr>\n    <attr name=\"e\">\n      <list>\n        <null />\n      </list>\n    </attr>\n  </attrs>\n</expr>\n""#
+                ),
+            ),
+            (
+                r#"builtins.toXML ({ b, a ? 1, ... }@args: a)"#,
+                &format!(
+                    r#"{HEAD}  <function>\n    <attrspat ellipsis=\"1\" name=\"args\">\n      <attr name=\"a\" />\n      <attr name=\"b\" />\n    </attrspat>\n  </function>\n</expr>\n""#
+                ),
+            ),
+            (
+                r#"builtins.toXML (x: x)"#,
+                &format!(r#"{HEAD}  <function>\n    <varpat name=\"x\" />\n  </function>\n</expr>\n""#),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn derivations_are_shown_once() {
+        check(&[
+            (
+                r#"let d = { type = "derivation"; drvPath = "/d"; outPath = "/o"; }; in builtins.toXML [ d d ]"#,
+                &format!(
+                    r#"{HEAD}  <list>\n    <derivation drvPath=\"/d\" outPath=\"/o\">\n      <attr name=\"drvPath\">\n        <string value=\"/d\" />\n      </attr>\n      <attr name=\"outPath\">\n        <string value=\"/o\" />\n      </attr>\n      <attr name=\"type\">\n        <string value=\"derivation\" />\n      </attr>\n    </derivation>\n    <derivation drvPath=\"/d\" outPath=\"/o\">\n      <repeated />\n    </derivation>\n  </list>\n</expr>\n""#
+                ),
+            ),
+            (
+                r#"builtins.toXML { type = "derivation"; outPath = 1; }"#,
+                &format!(r#"{HEAD}  <derivation>\n    <repeated />\n  </derivation>\n</expr>\n""#),
+            ),
+        ]);
+    }
+}
