@@ -21,7 +21,11 @@ pub(crate) const PRIMOPS: &[PrimOp] = &[
     op("getContext", 1, get_context),
     op("appendContext", 2, append_context),
     op("unsafeDiscardStringContext", 1, discard_context),
-    op("unsafeDiscardOutputDependency", 1, discard_output_dependency),
+    op(
+        "unsafeDiscardOutputDependency",
+        1,
+        discard_output_dependency,
+    ),
     op("addDrvOutputDependencies", 1, add_drv_output_dependencies),
 ];
 
@@ -97,7 +101,11 @@ fn get_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         if !info.outputs.is_empty() {
             attrs.insert(ev.sym.outputs, Value::list(info.outputs), Span::NONE);
         }
-        entries.push(Attr { name: Symbol::intern(path), value: Value::attrs(attrs), span: Span::NONE });
+        entries.push(Attr {
+            name: Symbol::intern(path),
+            value: Value::attrs(attrs),
+            span: Span::NONE,
+        });
     }
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
 }
@@ -114,7 +122,10 @@ fn append_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
         let name = attr.name.as_str();
         let at = attr.span;
         if !store_dir.is_store_path(name) {
-            return Err(error(format!("Context key '\"{name}\"' is not a store path"), at));
+            return Err(error(
+                format!("Context key '\"{name}\"' is not a store path"),
+                at,
+            ));
         }
         let info = arg_attrs(ev, &attr.value, at)?;
         if let Some(v) = info.get_attr(ev.sym.path).cloned()
@@ -127,7 +138,9 @@ fn append_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
         {
             if !is_derivation(name) {
                 return Err(error(
-                    format!("Tried to add all-outputs context of \"{name}\", which is not a derivation, to a string"),
+                    format!(
+                        "Tried to add all-outputs context of \"{name}\", which is not a derivation, to a string"
+                    ),
                     v.span,
                 ));
             }
@@ -137,7 +150,9 @@ fn append_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
             let outputs = arg_list(ev, &v.value, v.span)?;
             if !outputs.0.is_empty() && !is_derivation(name) {
                 return Err(error(
-                    format!("Tried to add derivation output context of \"{name}\", which is not a derivation, to a string"),
+                    format!(
+                        "Tried to add derivation output context of \"{name}\", which is not a derivation, to a string"
+                    ),
                     v.span,
                 ));
             }
@@ -215,20 +230,33 @@ mod tests {
 
     #[test]
     fn get_context_shapes() {
-        let all = with(&format!(r#""{D}" = {{ path = true; allOutputs = true; outputs = [ "out" "dev" ]; }};"#));
+        let all = with(&format!(
+            r#""{D}" = {{ path = true; allOutputs = true; outputs = [ "out" "dev" ]; }};"#
+        ));
         check(&[
             (
                 &format!("builtins.getContext {all}"),
-                &format!(r#"{{ "{D}" = {{ allOutputs = true; outputs = [ "dev" "out" ]; path = true; }}; }}"#),
+                &format!(
+                    r#"{{ "{D}" = {{ allOutputs = true; outputs = [ "dev" "out" ]; path = true; }}; }}"#
+                ),
             ),
             (
                 &format!("builtins.getContext (builtins.unsafeDiscardOutputDependency {all})"),
                 &format!(r#"{{ "{D}" = {{ outputs = [ "dev" "out" ]; path = true; }}; }}"#),
             ),
-            (&format!("builtins.getContext (builtins.unsafeDiscardStringContext {all})"), "{ }"),
+            (
+                &format!("builtins.getContext (builtins.unsafeDiscardStringContext {all})"),
+                "{ }",
+            ),
             (&format!("builtins.hasContext {all}"), "true"),
             (r#"builtins.hasContext "x""#, "false"),
-            (&format!("builtins.getContext {}", with(&format!(r#""{P}" = {{ path = false; }};"#))), "{ }"),
+            (
+                &format!(
+                    "builtins.getContext {}",
+                    with(&format!(r#""{P}" = {{ path = false; }};"#))
+                ),
+                "{ }",
+            ),
         ]);
     }
 
@@ -236,17 +264,26 @@ mod tests {
     fn append_context_errors() {
         check(&[
             (
-                &format!("builtins.getContext {}", with(r#""/tmp/x" = { path = true; };"#)),
+                &format!(
+                    "builtins.getContext {}",
+                    with(r#""/tmp/x" = { path = true; };"#)
+                ),
                 r#"error: Context key '"/tmp/x"' is not a store path"#,
             ),
             (
-                &format!("builtins.getContext {}", with(&format!(r#""{P}" = {{ allOutputs = true; }};"#))),
+                &format!(
+                    "builtins.getContext {}",
+                    with(&format!(r#""{P}" = {{ allOutputs = true; }};"#))
+                ),
                 &format!(
                     r#"error: Tried to add all-outputs context of "{P}", which is not a derivation, to a string"#
                 ),
             ),
             (
-                &format!("builtins.getContext {}", with(&format!(r#""{P}" = {{ outputs = [ "out" ]; }};"#))),
+                &format!(
+                    "builtins.getContext {}",
+                    with(&format!(r#""{P}" = {{ outputs = [ "out" ]; }};"#))
+                ),
                 &format!(
                     r#"error: Tried to add derivation output context of "{P}", which is not a derivation, to a string"#
                 ),

@@ -8,12 +8,15 @@ use crate::eval::symbol::Symbol;
 use crate::eval::value::{PrimOp, Value};
 use crate::store::hash::{Hash, HashAlgo, HashFormat};
 
-pub(crate) const PRIMOPS: &[PrimOp] =
-    &[op("hashString", 2, hash_string), op("convertHash", 1, convert_hash)];
+pub(crate) const PRIMOPS: &[PrimOp] = &[
+    op("hashString", 2, hash_string),
+    op("convertHash", 1, convert_hash),
+];
 
 /// Parses an algorithm name with Nix's error message.
 fn parse_algo(name: &str, s: Span) -> EvalResult<HashAlgo> {
-    name.parse().map_err(|_| error(format!("unknown hash algorithm '{name}'"), s))
+    name.parse()
+        .map_err(|_| error(format!("unknown hash algorithm '{name}'"), s))
 }
 
 /// `hashString algo s`: the base-16 digest of `s` (its context is ignored).
@@ -21,7 +24,9 @@ fn hash_string(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let algo = arg_string_no_ctx(ev, &a[0], s)?;
     let algo = parse_algo(&algo.text, s)?;
     let text = arg_string(ev, &a[1], s)?;
-    Ok(Value::string(Hash::digest(algo, text.text.as_bytes()).to_base16()))
+    Ok(Value::string(
+        Hash::digest(algo, text.text.as_bytes()).to_base16(),
+    ))
 }
 
 /// `convertHash { hash; hashAlgo ? null; toHashFormat; }` (Nix ≥ 2.19): re-encodes a hash.
@@ -78,8 +83,14 @@ mod tests {
                 r#"builtins.hashString "sha256" "abc""#,
                 r#""ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad""#,
             ),
-            (r#"builtins.hashString "md5" """#, r#""d41d8cd98f00b204e9800998ecf8427e""#),
-            (r#"builtins.hashString "sha3" "abc""#, "error: unknown hash algorithm 'sha3'"),
+            (
+                r#"builtins.hashString "md5" """#,
+                r#""d41d8cd98f00b204e9800998ecf8427e""#,
+            ),
+            (
+                r#"builtins.hashString "sha3" "abc""#,
+                "error: unknown hash algorithm 'sha3'",
+            ),
         ]);
     }
 
@@ -98,7 +109,10 @@ mod tests {
                 r#"builtins.convertHash { hash = "800d59cfcd3c05e900cb4e214be48f6b886a08df"; hashAlgo = "sha1"; toHashFormat = "sri"; }"#,
                 r#""sha1-gA1Zz808BekAy04hS+SPa4hqCN8=""#,
             ),
-            (r#"builtins.convertHash { hash = "x"; }"#, "error: attribute 'toHashFormat' missing"),
+            (
+                r#"builtins.convertHash { hash = "x"; }"#,
+                "error: attribute 'toHashFormat' missing",
+            ),
         ]);
     }
 }

@@ -27,10 +27,13 @@ pub(crate) fn parse_json(text: &str) -> Result<Value, String> {
     let numbers = number_tokens(text);
     let next = Cell::new(0);
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = Seed { numbers: &numbers, next: &next }
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| describe(&e))?;
+    let value = Seed {
+        numbers: &numbers,
+        next: &next,
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|()| v))
+    .map_err(|e| describe(&e))?;
     Ok(value)
 }
 
@@ -66,7 +69,9 @@ fn number_tokens(text: &str) -> Vec<&str> {
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
-                while i < bytes.len() && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
                     i += 1;
                 }
                 out.push(&text[start..i]);
@@ -153,7 +158,11 @@ impl<'de> Visitor<'de> for Seed<'_> {
         let mut entries = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(self)?;
-            entries.push(Attr { name: Symbol::intern(&key), value, span: Span::NONE });
+            entries.push(Attr {
+                name: Symbol::intern(&key),
+                value,
+                span: Span::NONE,
+            });
         }
         // The last of duplicate keys wins; `from_unsorted` keeps the first.
         entries.reverse();
@@ -181,11 +190,23 @@ mod tests {
     fn objects_strings_and_errors() {
         check(&[
             (r#"builtins.fromJSON "{\"a\":1,\"a\":2}""#, "{ a = 2; }"),
-            (r#"builtins.fromJSON "{\"b\":1,\"a\":{\"c\":[]}}""#, "{ a = { c = [ ]; }; b = 1; }"),
+            (
+                r#"builtins.fromJSON "{\"b\":1,\"a\":{\"c\":[]}}""#,
+                "{ a = { c = [ ]; }; b = 1; }",
+            ),
             (r#"builtins.fromJSON "\"a\\u0000b\"""#, r#""a""#),
-            (r#"builtins.fromJSON "[\"\\u00e9\\ud83d\\ude00\", true, null]""#, r#"[ "é😀" true null ]"#),
-            (r#"builtins.fromJSON 1"#, "error: value is an integer while a string was expected"),
+            (
+                r#"builtins.fromJSON "[\"\\u00e9\\ud83d\\ude00\", true, null]""#,
+                r#"[ "é😀" true null ]"#,
+            ),
+            (
+                r#"builtins.fromJSON 1"#,
+                "error: value is an integer while a string was expected",
+            ),
         ]);
-        assert!(super::super::eval_print(r#"builtins.fromJSON "[1,""#).starts_with("error: [json.exception"));
+        assert!(
+            super::super::eval_print(r#"builtins.fromJSON "[1,""#)
+                .starts_with("error: [json.exception")
+        );
     }
 }

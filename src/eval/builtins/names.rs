@@ -25,38 +25,63 @@ pub(crate) const PRIMOPS: &[PrimOp] = &[
 fn split_version_op(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let v = arg_string_no_ctx(ev, &a[0], s)?;
     let parts = split_version(v.text.as_bytes());
-    Ok(Value::list(parts.into_iter().map(|p| string_from_bytes(p, Context::default())).collect()))
+    Ok(Value::list(
+        parts
+            .into_iter()
+            .map(|p| string_from_bytes(p, Context::default()))
+            .collect(),
+    ))
 }
 
 fn compare_versions_op(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let v1 = arg_string_no_ctx(ev, &a[0], s)?;
     let v2 = arg_string_no_ctx(ev, &a[1], s)?;
-    Ok(Value::Int(match compare_versions(v1.text.as_bytes(), v2.text.as_bytes()) {
-        Ordering::Less => -1,
-        Ordering::Equal => 0,
-        Ordering::Greater => 1,
-    }))
+    Ok(Value::Int(
+        match compare_versions(v1.text.as_bytes(), v2.text.as_bytes()) {
+            Ordering::Less => -1,
+            Ordering::Equal => 0,
+            Ordering::Greater => 1,
+        },
+    ))
 }
 
 fn parse_drv_name_op(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let full = arg_string_no_ctx(ev, &a[0], s)?;
     let (name, version) = parse_drv_name(full.text.as_bytes());
     let mut attrs = Attrs::with_capacity(2);
-    attrs.insert(ev.sym.name, string_from_bytes(name, Context::default()), Span::NONE);
-    attrs.insert(Symbol::intern("version"), string_from_bytes(version, Context::default()), Span::NONE);
+    attrs.insert(
+        ev.sym.name,
+        string_from_bytes(name, Context::default()),
+        Span::NONE,
+    );
+    attrs.insert(
+        Symbol::intern("version"),
+        string_from_bytes(version, Context::default()),
+        Span::NONE,
+    );
     Ok(Value::attrs(attrs))
 }
 
 /// Coerces without copying paths to the store, keeping the context (Nix's
 /// `coerceToString(…, coerceMore = false, copyToStore = false)`).
 fn coerce_no_copy(ev: &mut Evaluator, v: &Value, s: Span) -> EvalResult<NixString> {
-    ev.coerce_to_string(v, s, CoerceOpts { coerce_more: false, copy_to_store: false })
+    ev.coerce_to_string(
+        v,
+        s,
+        CoerceOpts {
+            coerce_more: false,
+            copy_to_store: false,
+        },
+    )
 }
 
 fn base_name_of(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let text = coerce_no_copy(ev, &a[0], s)?;
     let base = base_name(&text.text).to_owned();
-    Ok(Value::String(Rc::new(NixString::with_context(base, text.context))))
+    Ok(Value::String(Rc::new(NixString::with_context(
+        base,
+        text.context,
+    ))))
 }
 
 fn dir_of_op(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
@@ -66,17 +91,26 @@ fn dir_of_op(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     if matches!(arg, Value::Path(_)) {
         return Ok(Value::Path(Rc::from(dir)));
     }
-    Ok(Value::String(Rc::new(NixString::with_context(dir, text.context))))
+    Ok(Value::String(Rc::new(NixString::with_context(
+        dir,
+        text.context,
+    ))))
 }
 
 /// `toPath`: canonicalises an absolute path string; the result is a string.
 fn to_path(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let text = coerce_no_copy(ev, &a[0], s)?;
     if !text.text.starts_with('/') {
-        return Err(error(format!("string '{}' doesn't represent an absolute path", text.text), s));
+        return Err(error(
+            format!("string '{}' doesn't represent an absolute path", text.text),
+            s,
+        ));
     }
     let canon = canonicalise(&text.text);
-    Ok(Value::String(Rc::new(NixString::with_context(canon, text.context))))
+    Ok(Value::String(Rc::new(NixString::with_context(
+        canon,
+        text.context,
+    ))))
 }
 
 #[cfg(test)]
@@ -87,9 +121,18 @@ mod tests {
     #[test]
     fn versions() {
         check(&[
-            (r#"builtins.parseDrvName "hello-2.1.1-x""#, r#"{ name = "hello"; version = "2.1.1-x"; }"#),
-            (r#"builtins.parseDrvName "a-b-c""#, r#"{ name = "a-b-c"; version = ""; }"#),
-            (r#"builtins.splitVersion "1.2.3pre4""#, r#"[ "1" "2" "3" "pre" "4" ]"#),
+            (
+                r#"builtins.parseDrvName "hello-2.1.1-x""#,
+                r#"{ name = "hello"; version = "2.1.1-x"; }"#,
+            ),
+            (
+                r#"builtins.parseDrvName "a-b-c""#,
+                r#"{ name = "a-b-c"; version = ""; }"#,
+            ),
+            (
+                r#"builtins.splitVersion "1.2.3pre4""#,
+                r#"[ "1" "2" "3" "pre" "4" ]"#,
+            ),
             (r#"builtins.compareVersions "1.2" "1.10""#, "-1"),
             (r#"builtins.compareVersions "2.3" "2.3pre1""#, "1"),
         ]);
@@ -100,12 +143,18 @@ mod tests {
         check(&[
             (r#"builtins.baseNameOf ./foo/bar"#, r#""bar""#),
             (r#"builtins.baseNameOf "/foo/bar/""#, r#""bar""#),
-            (r#"builtins.baseNameOf 1"#, "error: cannot coerce an integer to a string"),
+            (
+                r#"builtins.baseNameOf 1"#,
+                "error: cannot coerce an integer to a string",
+            ),
             (r#"builtins.dirOf ./foo/bar"#, "/foo"),
             (r#"builtins.dirOf "foo""#, r#"".""#),
             (r#"builtins.dirOf "//foo""#, r#""/""#),
             (r#"builtins.toPath "/a/../b//c/""#, r#""/b/c""#),
-            (r#"builtins.toPath "a""#, "error: string 'a' doesn't represent an absolute path"),
+            (
+                r#"builtins.toPath "a""#,
+                "error: string 'a' doesn't represent an absolute path",
+            ),
         ]);
     }
 

@@ -11,16 +11,16 @@ use crate::eval::text::toml::{TomlValue, from_toml};
 use crate::eval::value::{Attr, Attrs, Context, NixString, PrimOp, Value};
 use std::rc::Rc;
 
-pub(crate) const PRIMOPS: &[PrimOp] = &[
-    op("toJSON", 1, to_json_op),
-    op("fromTOML", 1, from_toml_op),
-];
+pub(crate) const PRIMOPS: &[PrimOp] =
+    &[op("toJSON", 1, to_json_op), op("fromTOML", 1, from_toml_op)];
 
 /// `toJSON v`: the JSON text, carrying the context of every string inside `v`.
 fn to_json_op(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let mut context = Context::default();
     let text = to_json(ev, &a[0], s, &mut context)?;
-    Ok(Value::String(Rc::new(NixString::with_context(text, context))))
+    Ok(Value::String(Rc::new(NixString::with_context(
+        text, context,
+    ))))
 }
 
 /// `fromTOML s`: a set; dates and times are refused.
@@ -65,8 +65,14 @@ mod tests {
     fn to_json_keeps_context() {
         let ctx = r#"(builtins.appendContext "a" { "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-foo" = { path = true; }; })"#;
         check(&[
-            (r#"builtins.toJSON { a = 1; b = [ 1.5 "x" null ]; }"#, r#""{\"a\":1,\"b\":[1.5,\"x\",null]}""#),
-            (&format!("builtins.hasContext (builtins.toJSON [ {ctx} ])"), "true"),
+            (
+                r#"builtins.toJSON { a = 1; b = [ 1.5 "x" null ]; }"#,
+                r#""{\"a\":1,\"b\":[1.5,\"x\",null]}""#,
+            ),
+            (
+                &format!("builtins.hasContext (builtins.toJSON [ {ctx} ])"),
+                "true",
+            ),
         ]);
     }
 

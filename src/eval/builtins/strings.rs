@@ -41,7 +41,9 @@ fn substring(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     }
     let bytes = text.text.as_bytes();
     // `start` is non-negative here; a start past the end gives "".
-    let start = usize::try_from(start).unwrap_or(usize::MAX).min(bytes.len());
+    let start = usize::try_from(start)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
     // A negative length means "up to the end", as in Nix (`std::string::substr(start, npos)`).
     let end = match usize::try_from(len) {
         Ok(len) => start.saturating_add(len).min(bytes.len()),
@@ -76,7 +78,10 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value
     let from_list = arg_list(ev, &a[0], s)?;
     let to_list = arg_list(ev, &a[1], s)?;
     if from_list.0.len() != to_list.0.len() {
-        return Err(error("'from' and 'to' arguments to 'replaceStrings' have different lengths", s));
+        return Err(error(
+            "'from' and 'to' arguments to 'replaceStrings' have different lengths",
+            s,
+        ));
     }
     let mut from = Vec::with_capacity(from_list.0.len());
     for v in &from_list.0 {
@@ -89,7 +94,9 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value
     let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut p = 0;
     while p <= text.len() {
-        let found = from.iter().position(|pat| text[p..].starts_with(pat.text.as_bytes()));
+        let found = from
+            .iter()
+            .position(|pat| text[p..].starts_with(pat.text.as_bytes()));
         let Some(i) = found else {
             if let Some(&b) = text.get(p) {
                 out.push(b);
@@ -166,7 +173,9 @@ fn regex_split(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         items
             .iter()
             .map(|item| match item {
-                SplitItem::Text(start, end) => string_from_bytes(&text[*start..*end], Context::default()),
+                SplitItem::Text(start, end) => {
+                    string_from_bytes(&text[*start..*end], Context::default())
+                }
                 SplitItem::Groups(groups) => groups_value(text, groups),
             })
             .collect(),
@@ -183,39 +192,72 @@ mod tests {
         check(&[
             (r#"builtins.stringLength "héllo""#, "6"),
             (r#"builtins.stringLength { outPath = "ab"; }"#, "2"),
-            (r#"builtins.stringLength 12"#, "error: cannot coerce an integer to a string"),
+            (
+                r#"builtins.stringLength 12"#,
+                "error: cannot coerce an integer to a string",
+            ),
             (r#"builtins.substring 1 (-1) "hello""#, r#""ello""#),
             (r#"builtins.substring 10 2 "hello""#, r#""""#),
             (r#"builtins.substring 2 100 "hello""#, r#""llo""#),
             (r#"builtins.substring 1 2 "héllo""#, r#""é""#),
-            (r#"builtins.substring (-1) 2 "hello""#, "error: negative start position in 'substring'"),
+            (
+                r#"builtins.substring (-1) 2 "hello""#,
+                "error: negative start position in 'substring'",
+            ),
         ]);
     }
 
     #[test]
     fn concat_strings_sep_coerces_items() {
         check(&[
-            (r#"builtins.concatStringsSep "," [ "a" { outPath = "x"; } { __toString = s: "y"; } ]"#, r#""a,x,y""#),
-            (r#"builtins.concatStringsSep "," [ 1 ]"#, "error: cannot coerce an integer to a string"),
-            (r#"builtins.concatStringsSep 1 [ ]"#, "error: value is an integer while a string was expected"),
+            (
+                r#"builtins.concatStringsSep "," [ "a" { outPath = "x"; } { __toString = s: "y"; } ]"#,
+                r#""a,x,y""#,
+            ),
+            (
+                r#"builtins.concatStringsSep "," [ 1 ]"#,
+                "error: cannot coerce an integer to a string",
+            ),
+            (
+                r#"builtins.concatStringsSep 1 [ ]"#,
+                "error: value is an integer while a string was expected",
+            ),
         ]);
     }
 
     #[test]
     fn replace_strings_follows_nix() {
         check(&[
-            (r#"builtins.replaceStrings [ "" ] [ "X" ] "abc""#, r#""XaXbXcX""#),
-            (r#"builtins.replaceStrings [ "a" "" ] [ "X" "Y" ] "abc""#, r#""XYbYcY""#),
-            (r#"builtins.replaceStrings [ "" "a" ] [ "X" "Y" ] "ab""#, r#""XaXbX""#),
-            (r#"builtins.replaceStrings [ "ab" "a" ] [ "1" "2" ] "aab""#, r#""21""#),
-            (r#"builtins.replaceStrings [ "oo" ] [ "X" ] "foooo""#, r#""fXX""#),
+            (
+                r#"builtins.replaceStrings [ "" ] [ "X" ] "abc""#,
+                r#""XaXbXcX""#,
+            ),
+            (
+                r#"builtins.replaceStrings [ "a" "" ] [ "X" "Y" ] "abc""#,
+                r#""XYbYcY""#,
+            ),
+            (
+                r#"builtins.replaceStrings [ "" "a" ] [ "X" "Y" ] "ab""#,
+                r#""XaXbX""#,
+            ),
+            (
+                r#"builtins.replaceStrings [ "ab" "a" ] [ "1" "2" ] "aab""#,
+                r#""21""#,
+            ),
+            (
+                r#"builtins.replaceStrings [ "oo" ] [ "X" ] "foooo""#,
+                r#""fXX""#,
+            ),
             (r#"builtins.replaceStrings [ "" ] [ "X" ] """#, r#""X""#),
             (
                 r#"builtins.replaceStrings [ "a" ] [ "b" "c" ] "x""#,
                 "error: 'from' and 'to' arguments to 'replaceStrings' have different lengths",
             ),
             // Unused replacements are not evaluated (Nix >= 2.20).
-            (r#"builtins.replaceStrings [ "a" "b" ] [ (throw "no") "c" ] "bb""#, r#""cc""#),
+            (
+                r#"builtins.replaceStrings [ "a" "b" ] [ (throw "no") "c" ] "bb""#,
+                r#""cc""#,
+            ),
         ]);
     }
 
@@ -224,11 +266,15 @@ mod tests {
         let ctx = r#"(builtins.appendContext "x" { "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-foo" = { path = true; }; })"#;
         check(&[
             (
-                &format!(r#"builtins.attrNames (builtins.getContext (builtins.replaceStrings [ "a" ] [ {ctx} ] "abb"))"#),
+                &format!(
+                    r#"builtins.attrNames (builtins.getContext (builtins.replaceStrings [ "a" ] [ {ctx} ] "abb"))"#
+                ),
                 r#"[ "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-foo" ]"#,
             ),
             (
-                &format!(r#"builtins.getContext (builtins.replaceStrings [ "a" ] [ {ctx} ] "bbb")"#),
+                &format!(
+                    r#"builtins.getContext (builtins.replaceStrings [ "a" ] [ {ctx} ] "bbb")"#
+                ),
                 "{ }",
             ),
         ]);
@@ -240,10 +286,22 @@ mod tests {
             (r#"builtins.match "a(b)?(c)" "ac""#, r#"[ null "c" ]"#),
             (r#"builtins.match "a" "ab""#, "null"),
             (r#"builtins.match ".*" """#, "[ ]"),
-            (r#"builtins.match "(" "a""#, "error: invalid regular expression '('"),
-            (r#"builtins.match "a" ./a"#, "error: value is a path while a string was expected"),
-            (r#"builtins.split "(a)|b" "xaybz""#, r#"[ "x" [ "a" ] "y" [ null ] "z" ]"#),
-            (r#"builtins.split "a*" "baac""#, r#"[ "" [ ] "b" [ ] "" [ ] "c" [ ] "" ]"#),
+            (
+                r#"builtins.match "(" "a""#,
+                "error: invalid regular expression '('",
+            ),
+            (
+                r#"builtins.match "a" ./a"#,
+                "error: value is a path while a string was expected",
+            ),
+            (
+                r#"builtins.split "(a)|b" "xaybz""#,
+                r#"[ "x" [ "a" ] "y" [ null ] "z" ]"#,
+            ),
+            (
+                r#"builtins.split "a*" "baac""#,
+                r#"[ "" [ ] "b" [ ] "" [ ] "c" [ ] "" ]"#,
+            ),
             (r#"builtins.split "x" "abc""#, r#"[ "abc" ]"#),
         ]);
     }

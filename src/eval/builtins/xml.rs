@@ -19,12 +19,19 @@ pub(crate) const PRIMOPS: &[PrimOp] = &[op("toXML", 1, to_xml)];
 
 /// `toXML v`: the XML text, carrying the context of every string inside `v`.
 fn to_xml(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
-    let mut w = XmlWriter { out: String::new(), depth: 0, context: Context::default(), drvs_seen: FxHashSet::default() };
+    let mut w = XmlWriter {
+        out: String::new(),
+        depth: 0,
+        context: Context::default(),
+        drvs_seen: FxHashSet::default(),
+    };
     w.out.push_str("<?xml version='1.0' encoding='utf-8'?>\n");
     w.open("expr", &[]);
     w.value(ev, &a[0], s)?;
     w.close("expr");
-    Ok(Value::String(Rc::new(NixString::with_context(w.out, w.context))))
+    Ok(Value::String(Rc::new(NixString::with_context(
+        w.out, w.context,
+    ))))
 }
 
 /// Appends `s` with XML escapes as Nix writes them.
@@ -120,7 +127,11 @@ impl XmlWriter {
                 self.open("function", &[]);
                 match &closure.def.param {
                     Param::Ident(name) => self.empty("varpat", &[("name", name.as_str())]),
-                    Param::Pattern { formals, ellipsis, bind } => {
+                    Param::Pattern {
+                        formals,
+                        ellipsis,
+                        bind,
+                    } => {
                         let mut tag: Vec<(&str, &str)> = Vec::new();
                         if *ellipsis {
                             tag.push(("ellipsis", "1"));
@@ -129,7 +140,8 @@ impl XmlWriter {
                             tag.push(("name", b.as_str()));
                         }
                         self.open("attrspat", &tag);
-                        let mut names: Vec<&str> = formals.iter().map(|f| f.name.as_str()).collect();
+                        let mut names: Vec<&str> =
+                            formals.iter().map(|f| f.name.as_str()).collect();
                         names.sort_unstable();
                         for name in names {
                             self.empty("attr", &[("name", name)]);
@@ -139,7 +151,9 @@ impl XmlWriter {
                 }
                 self.close("function");
             }
-            Value::PrimOp(_) | Value::PrimOpApp(_) | Value::Thunk(_) => self.empty("unevaluated", &[]),
+            Value::PrimOp(_) | Value::PrimOpApp(_) | Value::Thunk(_) => {
+                self.empty("unevaluated", &[])
+            }
         }
         Ok(())
     }
@@ -148,7 +162,9 @@ impl XmlWriter {
     fn attrs(&mut self, ev: &mut Evaluator, attrs: &Attrs, s: Span) -> EvalResult<()> {
         for attr in attrs.sorted_by_name() {
             self.open("attr", &[("name", attr.name.as_str())]);
-            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.value(ev, &attr.value, s))?;
+            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                self.value(ev, &attr.value, s)
+            })?;
             self.close("attr");
         }
         Ok(())
@@ -168,7 +184,9 @@ impl XmlWriter {
         }
         self.open("derivation", &tag);
         match drv_path {
-            Some(d) if !d.is_empty() && self.drvs_seen.insert(d.clone()) => self.attrs(ev, attrs, s)?,
+            Some(d) if !d.is_empty() && self.drvs_seen.insert(d.clone()) => {
+                self.attrs(ev, attrs, s)?
+            }
             _ => self.empty("repeated", &[]),
         }
         self.close("derivation");
@@ -187,7 +205,9 @@ fn string_attr(ev: &mut Evaluator, v: Option<Value>) -> EvalResult<Option<String
 
 /// Whether a set is a derivation: its `type` is the string `"derivation"`.
 fn is_derivation(ev: &mut Evaluator, attrs: &Attrs) -> EvalResult<bool> {
-    let Some(t) = attrs.get(ev.sym.type_).cloned() else { return Ok(false) };
+    let Some(t) = attrs.get(ev.sym.type_).cloned() else {
+        return Ok(false);
+    };
     Ok(matches!(ev.force(&t)?, Value::String(st) if st.text == "derivation"))
 }
 
@@ -201,13 +221,24 @@ mod tests {
     #[test]
     fn scalars_and_escapes() {
         check(&[
-            (r#"builtins.toXML 1"#, &format!(r#"{HEAD}  <int value=\"1\" />\n</expr>\n""#)),
-            (r#"builtins.toXML 1.0e20"#, &format!(r#"{HEAD}  <float value=\"1e+20\" />\n</expr>\n""#)),
+            (
+                r#"builtins.toXML 1"#,
+                &format!(r#"{HEAD}  <int value=\"1\" />\n</expr>\n""#),
+            ),
+            (
+                r#"builtins.toXML 1.0e20"#,
+                &format!(r#"{HEAD}  <float value=\"1e+20\" />\n</expr>\n""#),
+            ),
             (
                 r#"builtins.toXML "x&<>\"' \n\t\r y""#,
-                &format!(r#"{HEAD}  <string value=\"x&amp;&lt;&gt;&quot;' &#xA;\t\r y\" />\n</expr>\n""#),
+                &format!(
+                    r#"{HEAD}  <string value=\"x&amp;&lt;&gt;&quot;' &#xA;\t\r y\" />\n</expr>\n""#
+                ),
             ),
-            (r#"builtins.toXML builtins.toXML"#, &format!(r#"{HEAD}  <unevaluated />\n</expr>\n""#)),
+            (
+                r#"builtins.toXML builtins.toXML"#,
+                &format!(r#"{HEAD}  <unevaluated />\n</expr>\n""#),
+            ),
             (r#"builtins.toXML { a = throw "boom"; }"#, "error: boom"),
         ]);
     }
@@ -229,7 +260,9 @@ mod tests {
             ),
             (
                 r#"builtins.toXML (x: x)"#,
-                &format!(r#"{HEAD}  <function>\n    <varpat name=\"x\" />\n  </function>\n</expr>\n""#),
+                &format!(
+                    r#"{HEAD}  <function>\n    <varpat name=\"x\" />\n  </function>\n</expr>\n""#
+                ),
             ),
         ]);
     }
