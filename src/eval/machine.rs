@@ -849,7 +849,7 @@ impl Evaluator {
                 let mut text = String::with_capacity(a.text.len() + b.text.len());
                 text.push_str(&a.text);
                 text.push_str(&b.text);
-                let mut ctx = a.context;
+                let mut ctx = a.context.clone();
                 ctx.extend(&b.context);
                 Ok(Value::String(Rc::new(NixString::with_context(text, ctx))))
             }
@@ -986,6 +986,9 @@ impl Evaluator {
 
     /// Nix's `<`: numbers, strings, paths, and lists lexicographically.
     pub fn less_than(&mut self, a: &Value, b: &Value, span: Span) -> EvalResult<bool> {
+        if let (Value::Int(x), Value::Int(y)) = (a, b) {
+            return Ok(x < y);
+        }
         let a = self.force(a)?;
         let b = self.force(b)?;
         Ok(match (&a, &b) {
@@ -1041,18 +1044,18 @@ impl Evaluator {
         v: &Value,
         span: Span,
         opts: CoerceOpts,
-    ) -> EvalResult<NixString> {
+    ) -> EvalResult<Rc<NixString>> {
         let v = self.force(v)?;
         match &v {
-            Value::String(s) => Ok((**s).clone()),
+            Value::String(s) => Ok(s.clone()),
             Value::Path(p) => {
                 if opts.copy_to_store {
                     let store_path = super::builtins::store::copy_path_to_store(self, p, span)?;
                     let mut ctx = super::value::Context::default();
                     ctx.insert(Rc::from(store_path.as_str()));
-                    Ok(NixString::with_context(store_path, ctx))
+                    Ok(Rc::new(NixString::with_context(store_path, ctx)))
                 } else {
-                    Ok(NixString::plain(p.to_string()))
+                    Ok(Rc::new(NixString::plain(p.to_string())))
                 }
             }
             Value::Attrs(attrs) => {
@@ -1066,14 +1069,14 @@ impl Evaluator {
                 }
                 Err(self.coerce_error(&v, span))
             }
-            Value::Int(i) if opts.coerce_more => Ok(NixString::plain(i.to_string())),
+            Value::Int(i) if opts.coerce_more => Ok(Rc::new(NixString::plain(i.to_string()))),
             Value::Float(f) if opts.coerce_more => {
-                Ok(NixString::plain(super::text::float::format_float_to_string(*f)))
+                Ok(Rc::new(NixString::plain(super::text::float::format_float_to_string(*f))))
             }
             Value::Bool(b) if opts.coerce_more => {
-                Ok(NixString::plain(if *b { "1" } else { "" }.to_owned()))
+                Ok(Rc::new(NixString::plain(if *b { "1" } else { "" }.to_owned())))
             }
-            Value::Null if opts.coerce_more => Ok(NixString::plain(String::new())),
+            Value::Null if opts.coerce_more => Ok(Rc::new(NixString::plain(String::new()))),
             Value::List(items) if opts.coerce_more => {
                 let mut out = NixString::default();
                 let n = items.0.len();
@@ -1087,7 +1090,7 @@ impl Evaluator {
                         out.text.push(' ');
                     }
                 }
-                Ok(out)
+                Ok(Rc::new(out))
             }
             _ => Err(self.coerce_error(&v, span)),
         }

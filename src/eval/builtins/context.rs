@@ -167,7 +167,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
 
 fn discard_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let text = arg_coerce(ev, &a[0], s)?;
-    Ok(Value::string(text.text))
+    Ok(Value::string(text.text.clone()))
 }
 
 /// `unsafeDiscardOutputDependency`: `=drv` elements become plain `drv` paths.
@@ -180,7 +180,7 @@ fn discard_output_dependency(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalRe
             None => context.insert(elem.clone()),
         }
     }
-    Ok(string_value(text.text, context))
+    Ok(string_value(text.text.clone(), context))
 }
 
 /// `addDrvOutputDependencies` (Nix ≥ 2.19): the inverse of `unsafeDiscardOutputDependency`

@@ -8,7 +8,7 @@ use crate::eval::machine::{CoerceOpts, Evaluator};
 use crate::eval::print::print_value;
 use crate::eval::source::{Origin, Span};
 use crate::eval::symbol::Symbol;
-use crate::eval::value::{Attrs, Env, NixString, PrimOp, Value};
+use crate::eval::value::{Attrs, Env, PrimOp, Value};
 use std::rc::Rc;
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
@@ -30,7 +30,7 @@ pub(crate) const PRIMOPS: &[PrimOp] = &[
 ];
 
 fn message(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<String> {
-    Ok(ev.coerce_to_string(v, span, CoerceOpts::to_string())?.text)
+    Ok(ev.coerce_to_string(v, span, CoerceOpts::to_string())?.text.clone())
 }
 
 fn throw(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
@@ -128,8 +128,7 @@ fn scoped_import(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> 
 }
 
 fn to_string(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
-    let r: NixString = ev.coerce_to_string(&a[0], s, CoerceOpts::to_string())?;
-    Ok(Value::String(Rc::new(r)))
+    Ok(Value::String(ev.coerce_to_string(&a[0], s, CoerceOpts::to_string())?))
 }
 
 fn function_args(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {

@@ -168,8 +168,22 @@ fn sort(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     for x in &l.0 {
         items.push(ev.force(x)?);
     }
-    // `builtins.lessThan` itself needs no calls through the evaluator.
+    // `builtins.lessThan` itself needs no calls through the evaluator, and on lists of only
+    // integers or only strings it is a total order: a stable native sort gives the same result.
     let native_less = matches!(&f, Value::PrimOp(op) if op.name == "lessThan");
+    if native_less {
+        if items.iter().all(|v| matches!(v, Value::Int(_))) {
+            items.sort_by_key(|v| if let Value::Int(i) = v { *i } else { 0 });
+            return Ok(Value::list(items));
+        }
+        if items.iter().all(|v| matches!(v, Value::String(_))) {
+            items.sort_by(|a, b| match (a, b) {
+                (Value::String(x), Value::String(y)) => x.text.as_bytes().cmp(y.text.as_bytes()),
+                _ => std::cmp::Ordering::Equal,
+            });
+            return Ok(Value::list(items));
+        }
+    }
     let mut less = |ev: &mut Evaluator, x: &Value, y: &Value| -> EvalResult<bool> {
         if native_less {
             return ev.less_than(x, y, s);

@@ -210,7 +210,7 @@ pub(crate) fn arg_function(ev: &mut Evaluator, v: &Value, span: Span) -> EvalRes
 }
 
 /// Coerces an argument to a string as interpolation does (paths are copied to the store).
-pub(crate) fn arg_coerce(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<NixString> {
+pub(crate) fn arg_coerce(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<NixString>> {
     ev.coerce_to_string(v, span, CoerceOpts::interpolation())
 }
 

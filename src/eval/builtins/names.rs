@@ -64,7 +64,7 @@ fn parse_drv_name_op(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Val
 
 /// Coerces without copying paths to the store, keeping the context (Nix's
 /// `coerceToString(…, coerceMore = false, copyToStore = false)`).
-fn coerce_no_copy(ev: &mut Evaluator, v: &Value, s: Span) -> EvalResult<NixString> {
+fn coerce_no_copy(ev: &mut Evaluator, v: &Value, s: Span) -> EvalResult<Rc<NixString>> {
     ev.coerce_to_string(
         v,
         s,
@@ -80,7 +80,7 @@ fn base_name_of(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let base = base_name(&text.text).to_owned();
     Ok(Value::String(Rc::new(NixString::with_context(
         base,
-        text.context,
+        text.context.clone(),
     ))))
 }
 
@@ -93,7 +93,7 @@ fn dir_of_op(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     }
     Ok(Value::String(Rc::new(NixString::with_context(
         dir,
-        text.context,
+        text.context.clone(),
     ))))
 }
 
@@ -109,7 +109,7 @@ fn to_path(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let canon = canonicalise(&text.text);
     Ok(Value::String(Rc::new(NixString::with_context(
         canon,
-        text.context,
+        text.context.clone(),
     ))))
 }
 

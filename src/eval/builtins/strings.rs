@@ -50,9 +50,9 @@ fn substring(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         Err(_) => bytes.len(),
     };
     if start == 0 && end == bytes.len() {
-        return Ok(Value::String(Rc::new(text)));
+        return Ok(Value::String(text));
     }
-    Ok(string_from_bytes(&bytes[start..end], text.context))
+    Ok(string_from_bytes(&bytes[start..end], text.context.clone()))
 }
 
 fn concat_strings_sep(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
