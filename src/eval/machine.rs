@@ -1010,11 +1010,13 @@ impl Evaluator {
                 let mut out = NixString::default();
                 for (i, item) in items.0.iter().enumerate() {
                     let s = self.coerce_to_string(item, span, opts)?;
-                    if i > 0 {
-                        out.text.push(' ');
-                    }
                     out.text.push_str(&s.text);
                     out.context.extend(&s.context);
+                    // Like Nix, no separator after an empty list.
+                    let empty_list = matches!(self.force(item)?, Value::List(l) if l.0.is_empty());
+                    if i + 1 < items.0.len() && !empty_list {
+                        out.text.push(' ');
+                    }
                 }
                 Ok(out)
             }

@@ -70,25 +70,32 @@ impl Settings {
 
     /// Resolves `<name/rest>` against the search path; `None` if no entry has it.
     pub fn resolve_search_path(&self, wanted: &str) -> Option<String> {
-        for entry in &self.search_path {
-            let candidate = match &entry.prefix {
-                None => format!("{}/{}", entry.path, wanted),
-                Some(prefix) => {
-                    if wanted == prefix {
-                        entry.path.clone()
-                    } else if let Some(rest) = wanted.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/')) {
-                        format!("{}/{}", entry.path, rest)
-                    } else {
-                        continue;
-                    }
-                }
-            };
-            if Path::new(&candidate).exists() {
-                return Some(super::path::canonicalise(&absolute(&candidate)));
-            }
-        }
-        None
+        resolve_search_path(&self.search_path, wanted)
     }
+}
+
+/// Resolves `name/rest` against search path `entries` (as `<name/rest>` and
+/// `builtins.findFile` do): the first entry whose prefix matches and under which the file
+/// exists; `None` if there is none.
+pub fn resolve_search_path(entries: &[SearchPathEntry], wanted: &str) -> Option<String> {
+    for entry in entries {
+        let candidate = match &entry.prefix {
+            None => format!("{}/{}", entry.path, wanted),
+            Some(prefix) => {
+                if wanted == prefix {
+                    entry.path.clone()
+                } else if let Some(rest) = wanted.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/')) {
+                    format!("{}/{}", entry.path, rest)
+                } else {
+                    continue;
+                }
+            }
+        };
+        if Path::new(&candidate).exists() {
+            return Some(super::path::canonicalise(&absolute(&candidate)));
+        }
+    }
+    None
 }
 
 fn absolute(p: &str) -> String {

@@ -3,11 +3,15 @@
 //! Each group of builtins lives in its own module and exports a `PRIMOPS` table; `install`
 //! puts them all into the evaluator's global scope.
 
+mod add_path;
 mod attrs;
 mod control;
+mod derivation;
+mod fs;
 mod lists;
 mod numbers;
 pub(crate) mod store;
+pub(crate) mod store_state;
 mod types;
 
 use super::error::{ErrorKind, EvalError, EvalResult};
@@ -21,7 +25,10 @@ use std::rc::Rc;
 
 /// State that builtins keep between calls.
 #[derive(Default)]
-pub struct BuiltinState {}
+pub struct BuiltinState {
+    /// Derivations, added sources and references known to the store builtins.
+    pub(crate) store: store_state::StoreState,
+}
 
 /// Names that are global without the `builtins.` prefix (all others get a `__` alias).
 const GLOBAL_NAMES: &[&str] = &[
@@ -47,7 +54,7 @@ const GLOBAL_NAMES: &[&str] = &[
 ];
 
 /// Every builtin function table.
-fn tables() -> [&'static [PrimOp]; 6] {
+fn tables() -> [&'static [PrimOp]; 8] {
     [
         types::PRIMOPS,
         control::PRIMOPS,
@@ -55,6 +62,8 @@ fn tables() -> [&'static [PrimOp]; 6] {
         lists::PRIMOPS,
         attrs::PRIMOPS,
         store::PRIMOPS,
+        derivation::PRIMOPS,
+        fs::PRIMOPS,
     ]
 }
 
