@@ -17,6 +17,12 @@ use std::rc::Rc;
 
 /// Evaluation frames deeper than this are reported as a stack overflow.
 const MAX_DEPTH: usize = 1_500_000;
+/// The native stack is checked (and grown) every this many evaluation levels.
+const STACK_CHECK_INTERVAL: usize = 8;
+/// Stack that must remain at a check: enough for the frames until the next check.
+const STACK_RED_ZONE: usize = 512 * 1024;
+/// Size of each new stack segment.
+const STACK_SEGMENT: usize = 16 * 1024 * 1024;
 
 /// Evaluates Nix expressions. One evaluator owns its caches (imported files, parsed
 /// sources) and its builtins.
@@ -112,27 +118,66 @@ impl Evaluator {
     /// Evaluates `expr` in `env` to weak head normal form.
     pub fn eval(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth -= 1;
-            return Err(EvalError::new(
+        let result = if self.depth & (STACK_CHECK_INTERVAL - 1) != 0 {
+            self.eval_loop(expr, env)
+        } else if self.depth > MAX_DEPTH {
+            Err(EvalError::new(
                 ErrorKind::Other,
                 "stack overflow (possible infinite recursion)",
                 expr.span,
-            ));
-        }
-        let env = env.clone();
-        let result = stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.eval_loop(expr, env));
+            ))
+        } else {
+            // Checking the native stack on every call costs time; every few levels is
+            // enough because the red zone covers the frames in between.
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.eval_loop(expr, env))
+        };
         self.depth -= 1;
         result
     }
 
-    fn eval_loop(&mut self, mut expr: ExprRef, mut env: Rc<Env>) -> EvalResult<Value> {
+    /// Evaluates leaves (literals, local variables) in place and everything else through
+    /// [`Evaluator::eval`]; used where operands are usually leaves.
+    #[inline(always)]
+    fn eval_leaf(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        match &expr.kind {
+            ExprKind::Literal(v) => Ok(v.clone()),
+            ExprKind::Var(Var::Local { depth, slot }) => {
+                match env.ancestor(*depth).get(*slot as usize) {
+                    Some(Value::Thunk(t)) => self.force_thunk(t),
+                    Some(v) => Ok(v.clone()),
+                    None => self.eval(expr, env),
+                }
+            }
+            _ => self.eval(expr, env),
+        }
+    }
+
+    /// A function argument: like [`Evaluator::delay`], but integer arithmetic on values that
+    /// are already known is done at once, saving a thunk (it cannot fail or diverge).
+    #[inline(always)]
+    fn delay_arg(&mut self, expr: ExprRef, env: &Rc<Env>) -> Value {
+        if let ExprKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } = &expr.kind {
+            if let (Some(Value::Int(a)), Some(Value::Int(b))) = (known_int(lhs, env), known_int(rhs, env)) {
+                let r = if *op == BinOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
+                if let Some(r) = r {
+                    return Value::Int(r);
+                }
+            }
+        }
+        self.delay(expr, env)
+    }
+
+    fn eval_loop(&mut self, mut expr: ExprRef, env0: &Rc<Env>) -> EvalResult<Value> {
+        // The environment is only owned (and reference-counted) once a tail position
+        // switches to a new one.
+        let mut owned: Option<Rc<Env>> = None;
         loop {
+            let env = owned.as_ref().unwrap_or(env0);
             match &expr.kind {
                 ExprKind::Literal(v) => return Ok(v.clone()),
-                ExprKind::Var(var) => return self.eval_var(var, &env, expr.span),
+                ExprKind::Var(var) => return self.eval_var(var, env, expr.span),
                 ExprKind::If { cond, then, else_ } => {
-                    let c = self.eval(cond, &env)?;
+                    let c = self.eval_leaf(cond, env)?;
                     expr = match c {
                         Value::Bool(true) => then,
                         Value::Bool(false) => else_,
@@ -142,21 +187,21 @@ impl Evaluator {
                     };
                 }
                 ExprKind::Let { bindings, body } => {
-                    let new_env = Rc::new(Env::new(Some(env), bindings.len()));
+                    let new_env = Rc::new(Env::new(Some(env.clone()), bindings.len()));
                     for (i, b) in bindings.iter().enumerate() {
                         let v = self.delay(b, &new_env);
                         new_env.set(i, v);
                     }
-                    env = new_env;
+                    owned = Some(new_env);
                     expr = body;
                 }
                 ExprKind::With { namespace, body } => {
-                    let ns = self.delay(namespace, &env);
-                    env = Rc::new(Env::with_values(Some(env), vec![ns]));
+                    let ns = self.delay(namespace, env);
+                    owned = Some(Rc::new(Env::with_value(Some(env.clone()), ns)));
                     expr = body;
                 }
                 ExprKind::Assert { cond, body } => {
-                    match self.eval(cond, &env)? {
+                    match self.eval(cond, env)? {
                         Value::Bool(true) => {}
                         Value::Bool(false) => {
                             let text = self.source_text(cond.span);
@@ -171,19 +216,20 @@ impl Evaluator {
                     expr = body;
                 }
                 ExprKind::Apply { func, arg } => {
-                    let f = self.eval(func, &env)?;
-                    let a = self.delay(arg, &env);
+                    let f = self.eval_leaf(func, env)?;
+                    let a = self.delay_arg(arg, env);
                     match f {
                         Value::Lambda(closure) => {
-                            env = self
+                            let new_env = self
                                 .bind_args(&closure, a, expr.span)
                                 .map_err(|e| self.call_frame(e, &closure, expr.span))?;
+                            owned = Some(new_env);
                             expr = closure.def.body;
                         }
                         other => return self.call(other, a, expr.span),
                     }
                 }
-                _ => return self.eval_other(expr, &env),
+                _ => return self.eval_other(expr, env),
             }
         }
     }
@@ -291,7 +337,7 @@ impl Evaluator {
             | ExprKind::Let { .. }
             | ExprKind::With { .. }
             | ExprKind::Assert { .. }
-            | ExprKind::Apply { .. } => self.eval_loop(expr, env.clone()),
+            | ExprKind::Apply { .. } => self.eval_loop(expr, env),
         }
     }
 
@@ -300,10 +346,8 @@ impl Evaluator {
             Var::Local { depth, slot } => {
                 let target = env.ancestor(*depth);
                 match target.get(*slot as usize) {
-                    Some(v) => {
-                        let v = v.clone();
-                        self.force(&v)
-                    }
+                    Some(Value::Thunk(t)) => self.force_thunk(t),
+                    Some(v) => Ok(v.clone()),
                     None => Err(EvalError::new(
                         ErrorKind::InfiniteRecursion,
                         "infinite recursion encountered",
@@ -496,6 +540,8 @@ impl Evaluator {
         self.call(g, b, span)
     }
 
+    #[cold]
+    #[inline(never)]
     fn call_frame(&self, e: Box<EvalError>, closure: &Closure, span: Span) -> Box<EvalError> {
         if !span.is_known() {
             return e;
@@ -510,7 +556,7 @@ impl Evaluator {
     fn bind_args(&mut self, closure: &Closure, arg: Value, span: Span) -> EvalResult<Rc<Env>> {
         let def = closure.def;
         match &def.param {
-            Param::Ident(_) => Ok(Rc::new(Env::with_values(Some(closure.env.clone()), vec![arg]))),
+            Param::Ident(_) => Ok(Rc::new(Env::with_value(Some(closure.env.clone()), arg))),
             Param::Pattern { formals, ellipsis, bind } => {
                 let forced = self.force(&arg)?;
                 let Value::Attrs(attrs) = &forced else {
@@ -636,6 +682,8 @@ impl Evaluator {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn missing_attr_error(&self, attrs: &Attrs, name: &str, span: Span) -> Box<EvalError> {
         let mut msg = format!("attribute '{name}' missing");
         let suggestions = super::suggest::similar(name, attrs.entries().iter().map(|a| a.name.as_str()));
@@ -647,6 +695,8 @@ impl Evaluator {
     }
 
     /// The error for a value of the wrong type.
+    #[cold]
+    #[inline(never)]
     pub fn type_error(&self, expected: &str, got: &Value, span: Span) -> Box<EvalError> {
         EvalError::new(
             ErrorKind::Other,
@@ -656,6 +706,8 @@ impl Evaluator {
     }
 
     /// The text of the source under `span` (for assertion messages).
+    #[cold]
+    #[inline(never)]
     pub fn source_text(&self, span: Span) -> String {
         self.sources
             .get(span.file)
@@ -708,8 +760,13 @@ impl Evaluator {
                 self.call(f, a, span)
             }
             _ => {
-                let l = self.eval(lhs, env)?;
-                let r = self.eval(rhs, env)?;
+                let l = self.eval_leaf(lhs, env)?;
+                let r = self.eval_leaf(rhs, env)?;
+                if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
+                    if let Some(v) = int_binary(op, *a, *b) {
+                        return Ok(v);
+                    }
+                }
                 match op {
                     BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
                     BinOp::NotEq => Ok(Value::Bool(!self.values_equal(&l, &r, span)?)),
@@ -1024,6 +1081,8 @@ impl Evaluator {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn coerce_error(&self, v: &Value, span: Span) -> Box<EvalError> {
         EvalError::new(
             ErrorKind::Other,
@@ -1097,6 +1156,41 @@ impl CoerceOpts {
     /// What `builtins.toString` does.
     pub fn to_string() -> Self {
         CoerceOpts { coerce_more: true, copy_to_store: false }
+    }
+}
+
+/// Integer operations that cannot fail; `None` sends the caller down the general path
+/// (overflow, division, operators that are not arithmetic or comparisons).
+#[inline(always)]
+fn int_binary(op: BinOp, a: i64, b: i64) -> Option<Value> {
+    Some(match op {
+        BinOp::Add => Value::Int(a.checked_add(b)?),
+        BinOp::Sub => Value::Int(a.checked_sub(b)?),
+        BinOp::Mul => Value::Int(a.checked_mul(b)?),
+        BinOp::Less => Value::Bool(a < b),
+        BinOp::LessEq => Value::Bool(a <= b),
+        BinOp::Greater => Value::Bool(a > b),
+        BinOp::GreaterEq => Value::Bool(a >= b),
+        BinOp::Eq => Value::Bool(a == b),
+        BinOp::NotEq => Value::Bool(a != b),
+        _ => return None,
+    })
+}
+
+/// The value of a literal or an already evaluated local variable, without evaluating.
+#[inline(always)]
+fn known_int(expr: ExprRef, env: &Rc<Env>) -> Option<Value> {
+    match &expr.kind {
+        ExprKind::Literal(v @ Value::Int(_)) => Some(v.clone()),
+        ExprKind::Var(Var::Local { depth, slot }) => match env.ancestor(*depth).get(*slot as usize)? {
+            v @ Value::Int(_) => Some(v.clone()),
+            Value::Thunk(t) => match t.evaluated() {
+                Some(v @ Value::Int(_)) => Some(v),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -12,6 +12,7 @@ use super::source::Span;
 use super::symbol::Symbol;
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeSet;
+use smallvec::SmallVec;
 use std::rc::Rc;
 
 /// A Nix value, possibly not yet evaluated ([`Value::Thunk`]).
@@ -313,7 +314,9 @@ impl Thunk {
 /// Slots are written once, right after the environment is created.
 pub struct Env {
     pub parent: Option<Rc<Env>>,
-    slots: Box<[OnceCell<Value>]>,
+    /// Most scopes are small (one function argument, a few `let` bindings): keep them inline
+    /// so that creating an environment is a single allocation.
+    slots: SmallVec<[OnceCell<Value>; 2]>,
 }
 
 impl Env {
@@ -325,6 +328,13 @@ impl Env {
     /// A new environment holding exactly `values`.
     pub fn with_values(parent: Option<Rc<Env>>, values: Vec<Value>) -> Self {
         Env { parent, slots: values.into_iter().map(OnceCell::from).collect() }
+    }
+
+    /// A new environment holding one value (a function call's argument).
+    pub fn with_value(parent: Option<Rc<Env>>, value: Value) -> Self {
+        let mut slots = SmallVec::new();
+        slots.push(OnceCell::from(value));
+        Env { parent, slots }
     }
 
     /// Fills slot `i`. Filling a slot twice is a bug in the lowering.

@@ -1,0 +1,2 @@
+# name starting with a digit
+derivation { name = "0day-thing"; system = "x86_64-linux"; builder = "/bin/sh"; }

@@ -1,0 +1,2 @@
+# name with plus
+derivation { name = "g++-wrapper"; system = "x86_64-linux"; builder = "/bin/sh"; }

@@ -1,0 +1,2 @@
+# different system string
+derivation { name = "sys"; system = "aarch64-darwin"; builder = "/bin/sh"; }

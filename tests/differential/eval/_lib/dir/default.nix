@@ -1,0 +1,2 @@
+# default.nix in a directory
+{ fromDir = true; }

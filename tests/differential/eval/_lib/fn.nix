@@ -1,0 +1,2 @@
+# a function file
+{ a, b ? 10 }: a + b

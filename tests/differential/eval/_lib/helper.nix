@@ -1,0 +1,2 @@
+# helper imported by import cases
+{ double = x: x * 2; name = "helper"; }

@@ -1,0 +1,2 @@
+# file whose value throws only when forced
+{ ok = 1; bad = throw "never"; }

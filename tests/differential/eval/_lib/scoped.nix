@@ -1,0 +1,2 @@
+# uses a free variable provided by scopedImport
+magic * 2

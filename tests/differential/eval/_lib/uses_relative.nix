@@ -1,0 +1,2 @@
+# imports its own sibling relative to itself
+import ./value.nix + 1

@@ -1,0 +1,2 @@
+# dynamic attribute with null name is omitted
+{ ${null} = 1; a = 2; }

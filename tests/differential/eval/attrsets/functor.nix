@@ -1,0 +1,2 @@
+# __functor makes a set callable
+let f = { __functor = self: x: x + self.n; n = 10; }; in f 5

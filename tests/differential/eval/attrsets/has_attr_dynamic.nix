@@ -1,0 +1,2 @@
+# ? with dynamic names
+let k = "a"; in { a = 1; } ? ${k}

@@ -1,0 +1,2 @@
+# inherit from scope
+let a = 1; b = 2; in { inherit a b; c = 3; }

@@ -1,0 +1,2 @@
+# inherit from an expression is lazy
+{ inherit ({ a = 1; b = throw "no"; }) a; }

@@ -1,0 +1,2 @@
+# nested attrpath definitions merge
+{ a.b.c = 1; a.d = 2; x.y = 3; }

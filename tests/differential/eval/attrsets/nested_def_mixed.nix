@@ -1,0 +1,2 @@
+# attrpath merging with explicit set
+{ a = { b = 1; }; a.c = 2; }

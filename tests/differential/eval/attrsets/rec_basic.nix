@@ -1,0 +1,2 @@
+# rec attrset self reference
+rec { a = 1; b = a + 1; c = b * 10; }

@@ -1,0 +1,2 @@
+# rec with nested references
+rec { x = { y = z; }; z = 7; w = x.y; }

@@ -1,0 +1,2 @@
+# attribute selection
+{ a = { b = { c = 5; }; }; }.a.b.c

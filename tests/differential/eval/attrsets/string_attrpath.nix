@@ -1,0 +1,2 @@
+# quoted components in attrpaths
+{ "a".b."c d" = 1; }

@@ -1,0 +1,2 @@
+# // update is right-biased
+{ a = 1; b = 2; } // { b = 3; c = 4; }

@@ -1,0 +1,2 @@
+# // is right associative and shallow
+{ a = { x = 1; }; } // { a = { y = 2; }; } // { b = 1; }

@@ -1,0 +1,3 @@
+# -A with a list index
+# ARGS: -A xs.1
+{ xs = [ "zero" "one" ]; }

@@ -1,0 +1,3 @@
+# --arg supplies a formal
+# ARGS: --arg n 5
+{ n }: n * 2

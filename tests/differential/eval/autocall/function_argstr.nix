@@ -1,0 +1,3 @@
+# --argstr supplies a string
+# ARGS: --argstr who world
+{ who ? "nobody" }: "hello ${who}"

@@ -1,0 +1,2 @@
+# a plain lambda is printed, not called
+x: x

@@ -1,0 +1,2 @@
+# attrNames is sorted
+builtins.attrNames { z = 1; a = 2; m = 3; "B" = 4; }

@@ -1,0 +1,2 @@
+# attrNames of empty set
+builtins.attrNames { }

@@ -1,0 +1,2 @@
+# catAttrs with no matches
+builtins.catAttrs "z" [ { a = 1; } ]

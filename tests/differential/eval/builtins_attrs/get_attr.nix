@@ -1,0 +1,2 @@
+# getAttr
+builtins.getAttr "b" { a = 1; b = 2; }

@@ -1,0 +1,2 @@
+# isAttrs
+[ (builtins.isAttrs { }) (builtins.isAttrs [ ]) ]

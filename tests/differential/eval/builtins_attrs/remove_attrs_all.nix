@@ -1,0 +1,2 @@
+# remove everything
+removeAttrs { a = 1; } [ "a" ]

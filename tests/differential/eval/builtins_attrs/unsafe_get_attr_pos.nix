@@ -1,0 +1,2 @@
+# unsafeGetAttrPos of missing attr is null
+builtins.unsafeGetAttrPos "nope" { a = 1; }

@@ -1,0 +1,2 @@
+# all stops at the first false
+builtins.all (x: x) [ false (throw "no") ]

@@ -1,0 +1,2 @@
+# any stops at the first true
+builtins.any (x: x) [ true (throw "no") ]

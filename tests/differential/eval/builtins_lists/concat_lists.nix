@@ -1,0 +1,2 @@
+# concatLists
+builtins.concatLists [ [ 1 ] [ ] [ 2 3 ] [ [ 4 ] ] ]

@@ -1,0 +1,2 @@
+# concatMap producing empties
+builtins.concatMap (x: [ ]) [ 1 2 ]

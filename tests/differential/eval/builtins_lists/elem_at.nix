@@ -1,0 +1,2 @@
+# elemAt
+[ (builtins.elemAt [ "a" "b" "c" ] 0) (builtins.elemAt [ "a" "b" "c" ] 2) ]

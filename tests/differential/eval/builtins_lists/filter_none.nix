@@ -1,0 +1,2 @@
+# filter removing everything
+builtins.filter (x: false) [ 1 2 ]

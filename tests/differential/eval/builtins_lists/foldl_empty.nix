@@ -1,0 +1,2 @@
+# foldl' on empty list returns initial
+builtins.foldl' throw 7 [ ]

@@ -1,0 +1,2 @@
+# foldl' over strings
+builtins.foldl' (a: b: "(${a}${b})") "" [ "x" "y" "z" ]

@@ -1,0 +1,2 @@
+# genList
+builtins.genList (i: i * i) 6

@@ -1,0 +1,2 @@
+# genList of length zero
+builtins.genList throw 0

@@ -1,0 +1,2 @@
+# groupBy on empty list
+builtins.groupBy (x: "k") [ ]

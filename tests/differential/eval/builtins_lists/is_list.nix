@@ -1,0 +1,2 @@
+# isList
+[ (builtins.isList [ ]) (builtins.isList { }) ]

@@ -1,0 +1,2 @@
+# length
+[ (builtins.length [ ]) (builtins.length [ 1 2 3 ]) (builtins.length [ [ 1 2 ] ]) ]

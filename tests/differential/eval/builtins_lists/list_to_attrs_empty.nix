@@ -1,0 +1,2 @@
+# listToAttrs empty
+builtins.listToAttrs [ ]

@@ -1,0 +1,2 @@
+# map over empty list
+map throw [ ]

@@ -1,0 +1,2 @@
+# map with partial primop
+map (builtins.add 10) [ 1 2 ]

@@ -1,0 +1,2 @@
+# sort empty and singleton
+[ (builtins.sort builtins.lessThan [ ]) (builtins.sort builtins.lessThan [ 1 ]) ]

@@ -1,0 +1,2 @@
+# sort strings
+builtins.sort (a: b: a < b) [ "banana" "apple" "Cherry" "" "apple2" ]

@@ -1,0 +1,2 @@
+# tail doesn't force elements
+builtins.length (builtins.tail [ (throw "a") (throw "b") ])

@@ -1,0 +1,2 @@
+# add with floats
+builtins.add 0.5 0.25

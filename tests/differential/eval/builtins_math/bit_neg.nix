@@ -1,0 +1,2 @@
+# bitwise with negatives
+[ (builtins.bitOr (-8) 3) (builtins.bitXor (-1) 0) ]

@@ -1,0 +1,2 @@
+# ceil returns int
+builtins.typeOf (builtins.ceil 1.2)

@@ -1,0 +1,2 @@
+# toString of float with many digits
+toString (1.0 / 3)

@@ -1,0 +1,2 @@
+# floor of large float
+builtins.floor 1.0e15

@@ -1,0 +1,2 @@
+# lessThan floats
+[ (builtins.lessThan 1.5 2) (builtins.lessThan 2 1.5) ]

@@ -1,0 +1,2 @@
+# large negative division
+(-9223372036854775807) / 2

@@ -1,0 +1,2 @@
+# mul of large values
+builtins.mul 1000000000 1000000000

@@ -1,0 +1,2 @@
+# currentTime is an int (value not compared)
+builtins.typeOf builtins.currentTime

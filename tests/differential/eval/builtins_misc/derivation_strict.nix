@@ -1,0 +1,2 @@
+# derivationStrict returns paths
+builtins.derivationStrict { name = "ds"; system = "x"; builder = "/b"; }

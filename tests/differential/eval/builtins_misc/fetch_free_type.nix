@@ -1,0 +1,2 @@
+# fetchurl etc exist as primops
+builtins.typeOf builtins.fetchurl

@@ -1,0 +1,2 @@
+# findFile with empty prefix
+builtins.findFile [ { prefix = ""; path = toString ./../_lib; } ] "value.nix"

@@ -1,0 +1,2 @@
+# genericClosure with empty startSet
+builtins.genericClosure { startSet = [ ]; operator = x: [ ]; }

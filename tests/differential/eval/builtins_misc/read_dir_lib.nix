@@ -1,0 +1,2 @@
+# readDir types
+builtins.mapAttrs (n: v: v) (builtins.readDir ./../_lib/dir)

@@ -1,0 +1,2 @@
+# scopedImport injects names
+scopedImport { magic = 21; } ./../_lib/scoped.nix

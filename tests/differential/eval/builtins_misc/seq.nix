@@ -1,0 +1,2 @@
+# seq forces first arg shallowly
+builtins.seq { a = throw "not deep"; } "ok"

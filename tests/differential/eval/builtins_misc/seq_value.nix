@@ -1,0 +1,2 @@
+# seq returns second arg
+builtins.seq 1 2

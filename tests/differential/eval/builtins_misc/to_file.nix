@@ -1,0 +1,2 @@
+# toFile creates a store path
+builtins.toFile "hello.txt" "Hello, world\n"

@@ -1,0 +1,2 @@
+# toFile result has context
+builtins.getContext (builtins.toFile "a" "b")

@@ -1,0 +1,2 @@
+# tryEval catches assertion failure
+builtins.tryEval (assert false; 1)

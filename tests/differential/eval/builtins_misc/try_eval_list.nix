@@ -1,0 +1,2 @@
+# tryEval in a map
+map (x: (builtins.tryEval x).success) [ 1 (throw "a") (assert false; 2) ]

@@ -1,0 +1,2 @@
+# tryEval success
+builtins.tryEval 42

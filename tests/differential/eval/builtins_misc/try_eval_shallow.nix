@@ -1,0 +1,2 @@
+# tryEval is shallow
+(builtins.tryEval { a = throw "x"; }).success

@@ -1,0 +1,2 @@
+# unsafeDiscardOutputDependency
+let d = derivation { name = "u"; system = "x"; builder = "/b"; }; in builtins.getContext (builtins.unsafeDiscardOutputDependency d.drvPath)

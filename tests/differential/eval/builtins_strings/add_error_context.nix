@@ -1,0 +1,2 @@
+# addErrorContext passes value through
+builtins.addErrorContext "context" 7

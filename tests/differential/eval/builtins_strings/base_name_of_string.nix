@@ -1,0 +1,2 @@
+# baseNameOf on strings
+baseNameOf "/nix/store/abc-foo"

@@ -1,0 +1,2 @@
+# concatStringsSep with interpolated values
+builtins.concatStringsSep "/" [ "a" "${toString 1}" ]

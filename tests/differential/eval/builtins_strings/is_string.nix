@@ -1,0 +1,2 @@
+# isString
+[ (builtins.isString "") (builtins.isString ./.) (builtins.isString 1) ]

@@ -1,0 +1,2 @@
+# replaceStrings
+builtins.replaceStrings [ "oo" "a" ] [ "0" "A" ] "foo bar baz"

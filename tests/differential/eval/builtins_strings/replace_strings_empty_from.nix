@@ -1,0 +1,2 @@
+# replaceStrings with empty pattern inserts between chars
+builtins.replaceStrings [ "" ] [ "-" ] "abc"

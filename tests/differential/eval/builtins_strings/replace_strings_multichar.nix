@@ -1,0 +1,2 @@
+# multi-char replacements
+builtins.replaceStrings [ "&" "<" ">" ] [ "&amp;" "&lt;" "&gt;" ] "<a & b>"

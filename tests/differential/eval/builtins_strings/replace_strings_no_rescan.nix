@@ -1,0 +1,2 @@
+# replacement is not rescanned
+builtins.replaceStrings [ "a" ] [ "aa" ] "aaa"

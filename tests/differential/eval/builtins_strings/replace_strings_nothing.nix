@@ -1,0 +1,2 @@
+# no patterns
+builtins.replaceStrings [ ] [ ] "same"

@@ -1,0 +1,2 @@
+# split returns strings and match lists
+builtins.split "," "a,b,c"

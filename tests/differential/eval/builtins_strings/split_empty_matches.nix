@@ -1,0 +1,2 @@
+# split with pattern matching empty
+builtins.split "b*" "abc"

@@ -1,0 +1,2 @@
+# split on empty string
+builtins.split "a" ""

@@ -1,0 +1,2 @@
+# split with capture groups
+builtins.split "(a)|(b)" "xaybz"

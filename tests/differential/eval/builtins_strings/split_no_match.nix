@@ -1,0 +1,2 @@
+# split with no match
+builtins.split "x" "abc"

@@ -1,0 +1,2 @@
+# splitVersion of a version built by concatenation
+builtins.splitVersion ("1" + "." + toString 2)

@@ -1,0 +1,2 @@
+# length of escapes
+builtins.stringLength "\n\t\\\$"

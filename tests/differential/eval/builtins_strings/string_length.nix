@@ -1,0 +1,2 @@
+# stringLength
+[ (builtins.stringLength "") (builtins.stringLength "hello") (builtins.stringLength "a\nb") ]

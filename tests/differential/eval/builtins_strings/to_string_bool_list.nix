@@ -1,0 +1,2 @@
+# toString on list of bools and nulls
+toString [ true false null ]

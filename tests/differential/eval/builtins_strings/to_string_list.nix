@@ -1,0 +1,2 @@
+# toString of nested list flattens with spaces
+toString [ "a" [ "b" [ "c" ] ] [ ] "d" ]

@@ -1,0 +1,2 @@
+# toString of set with outPath
+toString { outPath = "/some/path"; }

@@ -1,0 +1,2 @@
+# toString uses __toString
+toString { __toString = self: "custom-${self.x}"; x = "y"; }

@@ -1,0 +1,2 @@
+# builtins.builtins is builtins
+builtins.builtins.builtins.add 1 2

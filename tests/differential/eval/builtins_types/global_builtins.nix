@@ -1,0 +1,2 @@
+# global names
+[ (toString 1) (baseNameOf "/x/y") (isNull null) (removeAttrs { a = 1; } [ "a" ]) ]

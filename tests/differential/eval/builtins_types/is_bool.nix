@@ -1,0 +1,2 @@
+# isBool
+[ (builtins.isBool true) (builtins.isBool 0) ]

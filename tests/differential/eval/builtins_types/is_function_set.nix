@@ -1,0 +1,2 @@
+# isFunction on an ordinary set
+builtins.isFunction { }

@@ -1,0 +1,2 @@
+# isNull
+[ (builtins.isNull null) (isNull 0) ]

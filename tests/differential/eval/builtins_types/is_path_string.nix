@@ -1,0 +1,2 @@
+# isPath on strings
+builtins.isPath "/etc"

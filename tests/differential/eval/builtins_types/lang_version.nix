@@ -1,0 +1,2 @@
+# langVersion
+builtins.langVersion

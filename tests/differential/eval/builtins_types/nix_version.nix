@@ -1,0 +1,2 @@
+# nixVersion value (differs by design: see known-differences.toml)
+builtins.nixVersion

@@ -1,0 +1,2 @@
+# builtins.true etc
+[ builtins.true builtins.false builtins.null ]

@@ -1,0 +1,2 @@
+# typeOf for every type
+map builtins.typeOf [ 1 1.0 "s" true null [ ] { } (x: x) builtins.add (builtins.add 1) ./. ]

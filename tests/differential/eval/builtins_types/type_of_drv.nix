@@ -1,0 +1,2 @@
+# typeOf derivation
+builtins.typeOf (derivation { name = "t"; system = "x"; builder = "/b"; })

@@ -1,0 +1,2 @@
+# appendContext with allOutputs
+let d = derivation { name = "c"; system = "x"; builder = "/b"; }; s = builtins.unsafeDiscardStringContext d.drvPath; in builtins.getContext (builtins.appendContext "" { ${s} = { allOutputs = true; }; })

@@ -1,0 +1,2 @@
+# concatStringsSep keeps context
+let d = derivation { name = "c"; system = "x"; builder = "/b"; }; in builtins.attrNames (builtins.getContext (builtins.concatStringsSep " " [ "a" "${d}" ]))

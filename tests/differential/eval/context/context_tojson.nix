@@ -1,0 +1,2 @@
+# toJSON preserves context
+let d = derivation { name = "c"; system = "x"; builder = "/b"; }; in builtins.hasContext (builtins.toJSON { x = d; })

@@ -1,0 +1,2 @@
+# drvPath value
+(derivation { name = "dp"; system = "x"; builder = "/b"; }).drvPath

@@ -1,0 +1,2 @@
+# plain strings have no context
+builtins.hasContext "abc"

@@ -1,0 +1,2 @@
+# interpolated path has context
+builtins.getContext "${./../_lib/data.txt}"

@@ -1,0 +1,2 @@
+# placeholder has no context
+builtins.hasContext (builtins.placeholder "out")

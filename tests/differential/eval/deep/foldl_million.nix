@@ -1,0 +1,2 @@
+# foldl' over 1,000,000 elements
+builtins.foldl' (a: b: a + b) 0 (builtins.genList (x: x * 2) 1000000)

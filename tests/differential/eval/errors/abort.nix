@@ -1,0 +1,2 @@
+# abort fails evaluation
+abort "stop"

@@ -1,0 +1,2 @@
+# --strict forces abort in a list
+[ (abort "x") ]

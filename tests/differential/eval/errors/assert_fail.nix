@@ -1,0 +1,2 @@
+# failing assertion
+assert 1 == 2; 3

@@ -1,0 +1,2 @@
+# calling a non-function
+1 2

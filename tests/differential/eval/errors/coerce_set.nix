@@ -1,0 +1,2 @@
+# coercing an attrset without outPath to string
+"${{ a = 1; }}"

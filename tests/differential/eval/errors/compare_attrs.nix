@@ -1,0 +1,2 @@
+# < on attribute sets
+{ } < { }

@@ -1,0 +1,2 @@
+# < on functions
+(x: x) < (x: x)

@@ -1,0 +1,2 @@
+# < on int and string
+1 < "a"

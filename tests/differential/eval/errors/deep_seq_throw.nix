@@ -1,0 +1,2 @@
+# deepSeq forces nested throw
+builtins.deepSeq { a = [ (throw "x") ]; } 1

@@ -1,0 +1,2 @@
+# derivation without system
+(derivation { name = "x"; builder = "/b"; }).drvPath

@@ -1,0 +1,2 @@
+# float division by zero
+1.0 / 0

@@ -1,0 +1,2 @@
+# duplicate attribute definition
+{ a = 1; a = 2; }

@@ -1,0 +1,2 @@
+# duplicate nested attribute
+{ a.b = 1; a.b = 2; }

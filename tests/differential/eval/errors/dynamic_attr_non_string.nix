@@ -1,0 +1,2 @@
+# dynamic attr name must be string
+{ ${1} = 2; }

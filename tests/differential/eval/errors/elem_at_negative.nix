@@ -1,0 +1,2 @@
+# elemAt negative index
+builtins.elemAt [ 1 ] (-1)

@@ -1,0 +1,2 @@
+# elemAt out of bounds
+builtins.elemAt [ 1 ] 1

@@ -1,0 +1,2 @@
+# invalid JSON
+builtins.fromJSON "{a: 1}"

@@ -1,0 +1,2 @@
+# trailing garbage in JSON
+builtins.fromJSON "[1] x"

@@ -1,0 +1,2 @@
+# genericClosure without key
+builtins.genericClosure { startSet = [ { a = 1; } ]; operator = x: [ ]; }

@@ -1,0 +1,2 @@
+# getAttr of a missing attribute
+builtins.getAttr "nope" { }

@@ -1,0 +1,2 @@
+# unknown hash algorithm
+builtins.hashString "sha3" "x"

@@ -1,0 +1,2 @@
+# head of empty list
+builtins.head [ ]

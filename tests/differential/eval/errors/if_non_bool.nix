@@ -1,0 +1,2 @@
+# if condition must be bool
+if 1 then 2 else 3

@@ -1,0 +1,2 @@
+# importing a missing file
+import ./does-not-exist.nix

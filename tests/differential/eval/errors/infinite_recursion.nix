@@ -1,0 +1,2 @@
+# infinite recursion is detected
+let x = x + 1; in x

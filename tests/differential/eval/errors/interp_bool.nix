@@ -1,0 +1,2 @@
+# interpolating a bool
+"${true}"

@@ -1,0 +1,2 @@
+# interpolating an int
+"${1}"

@@ -1,0 +1,2 @@
+# interpolating null
+"${null}"

@@ -1,0 +1,2 @@
+# toJSON of a lambda inside a set
+builtins.toJSON { f = x: x; }

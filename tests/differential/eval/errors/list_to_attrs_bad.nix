@@ -1,0 +1,2 @@
+# listToAttrs element without name
+builtins.listToAttrs [ { value = 1; } ]

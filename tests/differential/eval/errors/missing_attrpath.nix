@@ -1,0 +1,3 @@
+# -A naming a missing attribute
+# ARGS: -A nope
+{ a = 1; }

@@ -1,0 +1,2 @@
+# missing required formal
+({ a }: a) { }

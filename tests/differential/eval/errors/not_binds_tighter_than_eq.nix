@@ -1,0 +1,2 @@
+# ! binds tighter than ==, so !1 fails
+!1 == 2

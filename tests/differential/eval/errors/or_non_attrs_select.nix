@@ -1,0 +1,2 @@
+# selecting from a non-set
+1.a

@@ -1,0 +1,2 @@
+# toPath of relative string
+builtins.toPath "relative"

@@ -1,0 +1,2 @@
+# infinite recursion in rec
+rec { a = b; b = a; }.a

@@ -1,0 +1,2 @@
+# invalid regex
+builtins.match "(" "x"

@@ -1,0 +1,2 @@
+# replaceStrings lists of different length
+builtins.replaceStrings [ "a" ] [ ] "abc"

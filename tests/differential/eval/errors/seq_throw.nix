@@ -1,0 +1,2 @@
+# seq forces first arg
+builtins.seq (throw "x") 1

@@ -1,0 +1,2 @@
+# --strict forces nested values
+{ a = throw "deep"; }

@@ -1,0 +1,2 @@
+# negative start
+builtins.substring (-1) 2 "abc"

@@ -1,0 +1,2 @@
+# unclosed list
+[ 1 2

@@ -1,0 +1,2 @@
+# tail of empty list
+builtins.tail [ ]

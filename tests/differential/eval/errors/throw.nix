@@ -1,0 +1,2 @@
+# throw fails evaluation
+throw "boom"

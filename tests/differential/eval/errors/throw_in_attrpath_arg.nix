@@ -1,0 +1,3 @@
+# a throw reached through -A
+# ARGS: -A b
+{ a = 1; b = throw "selected"; }

@@ -1,0 +1,2 @@
+# tryEval result then forced error
+(builtins.tryEval (throw "x")).value + 1

@@ -1,0 +1,2 @@
+# adding int and string
+1 + "a"

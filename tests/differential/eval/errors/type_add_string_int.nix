@@ -1,0 +1,2 @@
+# adding string and int
+"a" + 1

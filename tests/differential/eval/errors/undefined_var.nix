@@ -1,0 +1,2 @@
+# undefined variable
+x + 1

@@ -1,0 +1,2 @@
+# unexpected argument without ellipsis
+({ a }: a) { a = 1; b = 2; }

@@ -1,0 +1,2 @@
+# variable not in with scope
+with { a = 1; }; b

@@ -1,0 +1,2 @@
+# simple float
+1.5

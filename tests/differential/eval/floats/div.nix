@@ -1,0 +1,2 @@
+# float division
+10.0 / 4

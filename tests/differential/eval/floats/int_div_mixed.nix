@@ -1,0 +1,2 @@
+# int divided by float
+7 / 2.0

@@ -1,0 +1,2 @@
+# float in list tostring
+builtins.toString [ 1.5 2 ]

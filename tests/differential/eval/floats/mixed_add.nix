@@ -1,0 +1,2 @@
+# int + float is float
+1 + 2.5

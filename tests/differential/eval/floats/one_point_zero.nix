@@ -1,0 +1,2 @@
+# 1.0 prints without fraction
+1.0

@@ -1,0 +1,2 @@
+# 1/3 printing precision
+1.0 / 3

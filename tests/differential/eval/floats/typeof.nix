@@ -1,0 +1,2 @@
+# typeOf float
+[ (builtins.typeOf 1.0) (builtins.isFloat 1.0) (builtins.isFloat 1) (builtins.isInt 1.0) ]

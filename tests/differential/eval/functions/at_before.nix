@@ -1,0 +1,2 @@
+# @-pattern before formals
+(args@{ a, ... }: args) { a = 1; c = 3; }

@@ -1,0 +1,2 @@
+# @-binding does not include defaults
+(args@{ a ? 1 }: args) { }

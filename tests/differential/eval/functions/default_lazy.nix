@@ -1,0 +1,2 @@
+# unused default is not evaluated
+({ a ? throw "no" }: 1) { }

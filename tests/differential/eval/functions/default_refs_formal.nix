@@ -1,0 +1,2 @@
+# defaults can reference other formals
+({ a, b ? a * 2, c ? b + 1 }: [ a b c ]) { a = 5; }

@@ -1,0 +1,2 @@
+# empty pattern
+({ }: 1) { }

@@ -1,0 +1,2 @@
+# empty pattern with ellipsis
+({ ... }: 2) { x = 1; }

@@ -1,0 +1,2 @@
+# lists containing the same function
+let f = x: x; in [ f ] == [ f ]

@@ -1,0 +1,2 @@
+# functionArgs reports defaults
+builtins.functionArgs ({ a, b ? 1, ... }: a)

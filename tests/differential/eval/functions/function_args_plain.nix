@@ -1,0 +1,2 @@
+# functionArgs of plain lambda
+builtins.functionArgs (x: x)

@@ -1,0 +1,2 @@
+# functionArgs of a primop
+builtins.functionArgs builtins.add

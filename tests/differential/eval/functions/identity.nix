@@ -1,0 +1,2 @@
+# simple lambda application
+(x: x) 5

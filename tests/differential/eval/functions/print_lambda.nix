@@ -1,0 +1,2 @@
+# lambda prints as <LAMBDA>
+x: x

@@ -1,0 +1,2 @@
+# primop prints as <PRIMOP>
+builtins.add

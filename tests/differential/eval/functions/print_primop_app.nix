@@ -1,0 +1,2 @@
+# partially applied primop
+builtins.add 1

@@ -1,0 +1,2 @@
+# hash of long input
+builtins.hashString "sha1" (builtins.concatStringsSep "" (builtins.genList (x: "abc") 1000))

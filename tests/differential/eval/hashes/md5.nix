@@ -1,0 +1,2 @@
+# hashString md5
+builtins.hashString "md5" "hello"

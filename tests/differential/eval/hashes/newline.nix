@@ -1,0 +1,2 @@
+# hash with newlines
+builtins.hashString "md5" "a\nb\n"

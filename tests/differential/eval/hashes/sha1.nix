@@ -1,0 +1,2 @@
+# hashString sha1
+builtins.hashString "sha1" "hello"

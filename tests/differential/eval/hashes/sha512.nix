@@ -1,0 +1,2 @@
+# hashString sha512
+builtins.hashString "sha512" "hello"

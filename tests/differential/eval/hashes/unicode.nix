@@ -1,0 +1,2 @@
+# hash of unicode string (bytes)
+builtins.hashString "sha256" "日本"

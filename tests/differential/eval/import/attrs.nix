@@ -1,0 +1,2 @@
+# import of an attrset and use
+let h = import ./../_lib/helper.nix; in [ h.name (h.double 21) ]

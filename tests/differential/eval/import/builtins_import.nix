@@ -1,0 +1,2 @@
+# builtins.import
+builtins.import ./../_lib/value.nix

@@ -1,0 +1,2 @@
+# import of a directory picks default.nix
+import ./../_lib/dir

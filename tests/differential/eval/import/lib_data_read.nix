@@ -1,0 +1,2 @@
+# reading relative to file
+builtins.readFile (./. + "/../../eval/_lib/data.txt")

@@ -1,0 +1,2 @@
+# scopedImport overrides builtins names
+scopedImport { magic = 5; } ./../_lib/scoped.nix

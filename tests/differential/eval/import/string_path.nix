@@ -1,0 +1,2 @@
+# import of a string path
+import (toString ./../_lib/value.nix)

@@ -1,0 +1,2 @@
+# import of a value file
+import ./../_lib/value.nix

@@ -1,0 +1,5 @@
+# only empty lines
+''
+
+
+''

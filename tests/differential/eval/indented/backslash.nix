@@ -1,0 +1,4 @@
+# backslashes are literal
+''
+  C:\path\n
+''

@@ -1,0 +1,5 @@
+# common indentation is stripped
+''
+  foo
+  bar
+''

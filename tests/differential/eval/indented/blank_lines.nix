@@ -1,0 +1,6 @@
+# blank lines in the middle do not affect indentation
+''
+    a
+
+    b
+''

@@ -1,0 +1,4 @@
+# trailing content after last newline
+''
+  a
+  b  ''

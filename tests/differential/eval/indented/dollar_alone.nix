@@ -1,0 +1,4 @@
+# lone dollar
+''
+  $ and $$ and $a
+''

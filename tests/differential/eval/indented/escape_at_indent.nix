@@ -1,0 +1,5 @@
+# escape at start of line counts as content
+''
+    ''${x}
+  y
+''

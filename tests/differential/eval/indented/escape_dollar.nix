@@ -1,0 +1,5 @@
+# ''$ escapes a dollar
+''
+  ''${not}
+  $${also}
+''

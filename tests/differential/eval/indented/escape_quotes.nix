@@ -1,0 +1,4 @@
+# ''' yields two quotes
+''
+  a '''quoted''' b
+''

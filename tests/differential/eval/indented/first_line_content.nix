@@ -1,0 +1,4 @@
+# content on first line
+''first
+  second
+''

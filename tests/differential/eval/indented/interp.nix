@@ -1,0 +1,5 @@
+# interpolation works
+let x = "X"; in ''
+  value: ${x}
+  ${x} at start
+''

@@ -1,0 +1,4 @@
+# several indented strings in a list
+[ ''a'' ''  b'' ''
+  c
+'' ]

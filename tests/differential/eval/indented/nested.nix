@@ -1,0 +1,6 @@
+# indented string inside interpolation
+''
+  outer ${''
+    inner
+  ''} end
+''

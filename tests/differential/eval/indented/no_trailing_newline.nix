@@ -1,0 +1,4 @@
+# closing quotes on the last content line
+''
+  a
+  b''

@@ -1,0 +1,2 @@
+# single line indented string
+''  one line  ''

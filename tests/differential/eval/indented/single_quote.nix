@@ -1,0 +1,4 @@
+# single quote inside
+''
+  it's fine
+''

@@ -1,0 +1,6 @@
+# lines with fewer spaces in the middle
+''
+    a
+  
+    b
+''

@@ -1,0 +1,5 @@
+# tab after spaces
+''
+  	a
+  b
+''

@@ -1,0 +1,4 @@
+# final line with only spaces is removed
+''
+  a
+  ''

@@ -1,0 +1,6 @@
+# minimum indentation determines strip
+''
+    four
+  two
+      six
+''

@@ -1,0 +1,2 @@
+# deeply nested JSON
+builtins.fromJSON "[[[[[[[[[[1]]]]]]]]]]"

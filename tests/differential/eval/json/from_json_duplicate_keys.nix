@@ -1,0 +1,2 @@
+# duplicate keys in objects
+builtins.fromJSON ''{"a": 1, "a": 2}''

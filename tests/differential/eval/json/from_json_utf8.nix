@@ -1,0 +1,2 @@
+# raw utf8 in JSON strings
+builtins.fromJSON "\"日本\""

@@ -1,0 +1,2 @@
+# empty key
+builtins.toJSON { "" = 1; "a b" = 2; }

@@ -1,0 +1,2 @@
+# negative numbers
+builtins.toJSON [ (-1) (-1.5) 0 ]

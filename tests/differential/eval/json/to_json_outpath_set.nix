@@ -1,0 +1,2 @@
+# toJSON of set with outPath
+builtins.toJSON { outPath = "/x"; other = 1; }

@@ -1,0 +1,2 @@
+# toJSON of a path copies it to the store
+builtins.toJSON ./../_lib/data.txt

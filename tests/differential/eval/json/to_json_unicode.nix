@@ -1,0 +1,2 @@
+# toJSON leaves unicode as is
+builtins.toJSON "héllo ✓ 日本"

@@ -1,0 +1,2 @@
+# && does not force right side
+false && (throw "no")

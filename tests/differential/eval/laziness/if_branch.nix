@@ -1,0 +1,2 @@
+# untaken if branch
+if true then 1 else throw "no"

@@ -1,0 +1,2 @@
+# imported attrset values are lazy
+(import ./../_lib/lazy_throw.nix).ok

@@ -1,0 +1,2 @@
+# ++ does not force elements
+builtins.length ([ (throw "a") ] ++ [ (throw "b") ])

@@ -1,0 +1,2 @@
+# or default not evaluated when attr exists
+{ a = 1; }.a or (throw "no")

@@ -1,0 +1,2 @@
+# seq on list does not force elements
+builtins.seq [ (throw "x") ] 1

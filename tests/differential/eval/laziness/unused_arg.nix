@@ -1,0 +1,2 @@
+# unused function argument
+(x: 1) (throw "no")

@@ -1,0 +1,2 @@
+# list elements are lazy
+builtins.length [ (throw "a") (abort "b") ]

@@ -1,0 +1,2 @@
+# // does not force values
+({ a = throw "x"; } // { b = 1; }).b

@@ -1,0 +1,2 @@
+# with of a throwing attr that is not used
+with { x = throw "never"; }; 5

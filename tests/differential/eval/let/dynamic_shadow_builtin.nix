@@ -1,0 +1,2 @@
+# let can shadow builtins-level names
+let true = false; in true

@@ -1,0 +1,2 @@
+# unused binding is never forced
+let bad = throw "boom"; good = 1; in good

@@ -1,0 +1,2 @@
+# attrpaths in let
+let a.b = 1; a.c = 2; in a

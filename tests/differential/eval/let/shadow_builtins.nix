@@ -1,0 +1,2 @@
+# let can shadow builtins
+let builtins = { x = 1; }; in builtins.x

@@ -1,0 +1,2 @@
+# integer literals print plainly
+123

@@ -1,0 +1,2 @@
+# leading zeros are decimal
+007

@@ -1,0 +1,2 @@
+# unary minus on literal
+-42

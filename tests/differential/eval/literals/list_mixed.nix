@@ -1,0 +1,2 @@
+# list of mixed literal kinds
+[ 1 "a" true null 2.5 [ ] { } ]

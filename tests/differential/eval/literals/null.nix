@@ -1,0 +1,2 @@
+# null prints as null
+null

@@ -1,0 +1,2 @@
+# redundant parentheses
+((((1))))

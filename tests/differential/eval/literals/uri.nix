@@ -1,0 +1,2 @@
+# URI literal is a string
+http://example.org/foo?bar=1

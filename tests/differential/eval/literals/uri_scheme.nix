@@ -1,0 +1,2 @@
+# URI with unusual scheme chars
+git+ssh://git@example.org/repo.git

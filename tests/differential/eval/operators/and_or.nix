@@ -1,0 +1,2 @@
+# && and || short circuit
+[ (true && false) (false || true) (false && throw "no") (true || throw "no") ]

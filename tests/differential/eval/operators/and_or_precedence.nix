@@ -1,0 +1,2 @@
+# && binds tighter than ||
+true || false && false

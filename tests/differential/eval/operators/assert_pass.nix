@@ -1,0 +1,2 @@
+# assert passes
+assert 1 + 1 == 2; "ok"

@@ -1,0 +1,2 @@
+# bitAnd bitOr bitXor
+[ (builtins.bitAnd 12 10) (builtins.bitOr 12 10) (builtins.bitXor 12 10) (builtins.bitAnd (-1) 255) ]

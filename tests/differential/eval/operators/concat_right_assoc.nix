@@ -1,0 +1,2 @@
+# ++ is right associative
+let x = [ 1 ]; in x ++ x ++ x

@@ -1,0 +1,2 @@
+# division is left associative
+100 / 10 / 5

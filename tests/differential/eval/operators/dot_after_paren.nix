@@ -1,0 +1,2 @@
+# selecting from parenthesised expression
+({ a = { b = 4; }; }).a.b

@@ -1,0 +1,2 @@
+# if expression
+[ (if true then 1 else 2) (if 1 > 2 then "a" else "b") ]

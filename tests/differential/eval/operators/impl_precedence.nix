@@ -1,0 +1,2 @@
+# -> binds weaker than ||
+true || false -> false

@@ -1,0 +1,2 @@
+# < on strings
+[ ("abc" < "abd") ("b" < "abc") ("" < "") ]

@@ -1,0 +1,2 @@
+# negation of float
+-(1.5)

@@ -1,0 +1,2 @@
+# boolean negation
+[ (!true) (!false) (!!true) (!(1 == 2)) ]

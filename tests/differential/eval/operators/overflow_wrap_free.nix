@@ -1,0 +1,2 @@
+# large multiplication within range
+3037000499 * 3037000499

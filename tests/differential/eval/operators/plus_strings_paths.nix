@@ -1,0 +1,2 @@
+# + on string and string
+"a" + "b" + "c"

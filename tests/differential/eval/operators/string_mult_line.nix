@@ -1,0 +1,4 @@
+# operators spanning lines
+1
+  + 2
+  * 3

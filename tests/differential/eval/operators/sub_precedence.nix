@@ -1,0 +1,2 @@
+# subtraction is left associative
+10 - 3 - 2

@@ -1,0 +1,2 @@
+# absolute path literal
+/etc/passwd

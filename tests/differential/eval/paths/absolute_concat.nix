@@ -1,0 +1,2 @@
+# absolute path concatenation
+/a/b + "/c"

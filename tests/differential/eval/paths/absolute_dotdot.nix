@@ -1,0 +1,2 @@
+# absolute path normalization
+[ /a/b/../c /a/./b /. ]

@@ -1,0 +1,2 @@
+# path + string with slash
+(./. + "/x/y") == ./x/y

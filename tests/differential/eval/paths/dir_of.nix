@@ -1,0 +1,2 @@
+# dirOf on strings
+[ (dirOf "/a/b/c") (dirOf "/a") (dirOf "a/b") (dirOf "a") (dirOf "/") (dirOf "a//b") ]

@@ -1,0 +1,2 @@
+# dirOf on a path returns a path
+builtins.typeOf (dirOf ./foo)

@@ -1,0 +1,2 @@
+# isPath
+[ (builtins.isPath ./.) (builtins.isPath "/a") ]

@@ -1,0 +1,2 @@
+# paths are normalized
+(./a/../b/./c) == ./b/c

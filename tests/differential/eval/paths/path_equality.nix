@@ -1,0 +1,2 @@
+# path equality and comparison
+[ (./a == ./a) (./a == ./b) (./a < ./b) ]

@@ -1,0 +1,2 @@
+# pathExists
+[ (builtins.pathExists ./../_lib/data.txt) (builtins.pathExists ./../_lib/nope) (builtins.pathExists ./.) ]

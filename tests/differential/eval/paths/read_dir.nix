@@ -1,0 +1,2 @@
+# readDir of a directory
+builtins.readDir ./../_lib/dir

@@ -1,0 +1,2 @@
+# readFile of a sibling file
+builtins.readFile ./../_lib/data.txt

@@ -1,0 +1,2 @@
+# a relative path literal is a path
+builtins.typeOf ./foo

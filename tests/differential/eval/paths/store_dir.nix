@@ -1,0 +1,2 @@
+# storeDir value
+builtins.storeDir

@@ -1,0 +1,2 @@
+# toPath of string
+builtins.toPath "/a/b/../c"

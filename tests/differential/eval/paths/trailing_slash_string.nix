@@ -1,0 +1,2 @@
+# baseNameOf with trailing slash string
+[ (baseNameOf "foo/") (dirOf "foo/") ]

@@ -1,0 +1,2 @@
+# derivations print as sets in strict mode
+derivation { name = "p"; system = "x"; builder = "/b"; }

@@ -1,0 +1,2 @@
+# empty containers nested
+{ a = { }; b = [ ]; c = ""; }

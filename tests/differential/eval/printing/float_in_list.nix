@@ -1,0 +1,2 @@
+# floats inside lists
+[ 1.0 2.5 (-0.5) ]

@@ -1,0 +1,2 @@
+# functor set prints as attrset
+{ __functor = s: x: x; }

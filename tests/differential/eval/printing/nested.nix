@@ -1,0 +1,2 @@
+# nested values print inline
+{ a = { b = [ 1 { c = "x"; } ]; }; d = [ [ ] { } ]; }

@@ -1,0 +1,2 @@
+# null and bools nested
+{ a = null; b = true; c = [ false ]; }

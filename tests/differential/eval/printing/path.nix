@@ -1,0 +1,2 @@
+# paths print as absolute
+./../_lib/data.txt

@@ -1,0 +1,2 @@
+# primop variety
+[ builtins.map builtins.head (builtins.map (x: x)) builtins.sort ]

@@ -1,0 +1,2 @@
+# same lambda twice
+let f = x: x; in [ f f ]

@@ -1,0 +1,2 @@
+# strings are never «repeated»
+let s = "x"; in [ s s ]

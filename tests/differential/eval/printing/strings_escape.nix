@@ -1,0 +1,2 @@
+# strings are escaped when printed
+[ "\"" "\\" "\n" "\${" "$" "\t" "\r" ]

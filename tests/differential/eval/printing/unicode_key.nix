@@ -1,0 +1,2 @@
+# unicode attribute names
+{ "é" = 1; "日本" = 2; }

@@ -1,0 +1,2 @@
+# alternation inside a group
+builtins.match "(foo|foobar)(bar)?" "foobar"

@@ -1,0 +1,2 @@
+# explicit anchors
+builtins.match "^ab$" "ab"

@@ -1,0 +1,2 @@
+# dot and newline
+[ (builtins.match "a.c" "abc") (builtins.match "a.c" "a\nc") ]

@@ -1,0 +1,2 @@
+# POSIX alternation semantics
+builtins.match "(a|ab)(c|bcd)(d*)" "abcd"

@@ -1,0 +1,2 @@
+# match returns groups
+builtins.match "([a-z]+)-([0-9]+)" "foo-123"

@@ -1,0 +1,2 @@
+# match empty pattern on empty string
+[ (builtins.match "" "") (builtins.match "" "a") (builtins.match "a*" "") ]

@@ -1,0 +1,2 @@
+# match failure is null
+builtins.match "abc" "abcd"

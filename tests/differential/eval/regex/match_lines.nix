@@ -1,0 +1,2 @@
+# match on multi-line input
+builtins.match "([^\n]*)\n(.*)" "first\nsecond"

@@ -1,0 +1,2 @@
+# match without groups
+builtins.match "abc" "abc"

@@ -1,0 +1,2 @@
+# unmatched optional group is null
+builtins.match "(a)?(b)" "b"

@@ -1,0 +1,2 @@
+# match on utf-8 bytes
+builtins.match "(.*)✓(.*)" "a✓b"

@@ -1,0 +1,2 @@
+# match must match entire string
+builtins.match "b" "abc"

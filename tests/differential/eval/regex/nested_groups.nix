@@ -1,0 +1,2 @@
+# nested groups
+builtins.match "((a)(b(c)))" "abc"

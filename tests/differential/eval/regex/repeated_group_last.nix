@@ -1,0 +1,2 @@
+# repeated group returns last iteration
+builtins.match "(a|b)*" "abba"

@@ -1,0 +1,2 @@
+# split matching at ends
+builtins.split "-" "-a-b-"

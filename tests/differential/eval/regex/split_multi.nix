@@ -1,0 +1,2 @@
+# split with multiple groups
+builtins.split "([ab])(c)?" "xacybz"

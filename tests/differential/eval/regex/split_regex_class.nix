@@ -1,0 +1,2 @@
+# split on whitespace class
+builtins.split "[[:space:]]+" "a  b\tc"

@@ -1,0 +1,2 @@
+# split with nested groups
+builtins.split "(a(b))" "xaby"

@@ -1,0 +1,2 @@
+# nested quantified groups
+builtins.match "((a*)b)*" "aabab"

@@ -1,0 +1,2 @@
+# dollar at end of string
+"abc$"

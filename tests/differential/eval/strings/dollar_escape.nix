@@ -1,0 +1,2 @@
+# escaped dollar and brace
+"\${not interpolated} $${also not}"

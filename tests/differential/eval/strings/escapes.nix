@@ -1,0 +1,2 @@
+# standard escapes
+"a\nb\tc\rd\\e\"f"

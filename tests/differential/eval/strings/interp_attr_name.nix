@@ -1,0 +1,2 @@
+# interpolation in attribute names
+let k = "key"; in { "${k}1" = 1; ${k + "2"} = 2; }

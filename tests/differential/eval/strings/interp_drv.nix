@@ -1,0 +1,2 @@
+# interpolating a derivation gives outPath
+let d = derivation { name = "s"; system = "x"; builder = "/b"; }; in "p=${d}"

@@ -1,0 +1,2 @@
+# toString float inside interpolation
+"v=${toString 0.5}"

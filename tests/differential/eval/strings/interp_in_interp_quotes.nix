@@ -1,0 +1,2 @@
+# quotes inside interpolation
+"a${"b${"c"}"}d"

@@ -1,0 +1,2 @@
+# ints must be converted explicitly
+"n=${toString 42}"

@@ -1,0 +1,2 @@
+# interpolation of a string
+let x = "world"; in "hello ${x}!"

@@ -1,0 +1,2 @@
+# lone dollar signs
+"$ $$ a$b $"

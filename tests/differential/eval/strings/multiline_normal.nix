@@ -1,0 +1,3 @@
+# normal strings can span lines
+"line1
+line2"

@@ -1,0 +1,2 @@
+# plain string
+"hello"

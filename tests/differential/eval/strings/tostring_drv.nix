@@ -1,0 +1,2 @@
+# toString of derivation
+toString (derivation { name = "ts"; system = "x"; builder = "/b"; })

@@ -1,0 +1,2 @@
+# unicode passes through
+"héllo wörld ✓ 日本"

@@ -1,0 +1,2 @@
+# stringLength counts bytes
+builtins.stringLength "é✓"

@@ -1,0 +1,2 @@
+# unknown escape yields the char
+"\q\z\{"

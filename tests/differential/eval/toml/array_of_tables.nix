@@ -1,0 +1,7 @@
+# arrays of tables
+builtins.fromTOML ''
+  [[item]]
+  name = "a"
+  [[item]]
+  name = "b"
+''

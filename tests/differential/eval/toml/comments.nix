@@ -1,0 +1,5 @@
+# comments in TOML
+builtins.fromTOML ''
+  # comment
+  a = 1 # trailing
+''

@@ -1,0 +1,4 @@
+# nested arrays
+builtins.fromTOML ''
+  a = [ [ 1, 2 ], [ "x" ] ]
+''

@@ -1,0 +1,2 @@
+# empty versions
+[ (builtins.compareVersions "" "") (builtins.compareVersions "" "1") (builtins.compareVersions "1" "") ]

@@ -1,0 +1,2 @@
+# map is in the global (lexical) scope, so with cannot shadow it
+with { map = x: "mine"; }; map 1

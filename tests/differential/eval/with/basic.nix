@@ -1,0 +1,2 @@
+# with brings attrs into scope
+with { a = 1; b = 2; }; a + b

@@ -1,0 +1,2 @@
+# with builtins
+with builtins; length [ 1 2 3 ]

@@ -1,0 +1,2 @@
+# lexical binding beats with
+let x = 1; in with { x = 2; }; x

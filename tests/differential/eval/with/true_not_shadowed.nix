@@ -1,0 +1,2 @@
+# with cannot shadow true since builtins scope is lexical
+with { true = 1; }; true

@@ -1,0 +1,2 @@
+# toXML of empty containers
+builtins.toXML [ [ ] { } ]

@@ -1,0 +1,2 @@
+# toXML escapes special chars
+builtins.toXML "<tag attr=\"v\"> & 'q'"

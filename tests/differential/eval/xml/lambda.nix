@@ -1,0 +1,2 @@
+# toXML of lambdas with formals
+builtins.toXML [ (x: x) ({ a, b ? 1, ... }: a) (args@{ c }: c) ]

@@ -1,0 +1,2 @@
+# toXML of nested list
+builtins.toXML [ [ 1 [ 2 ] ] ]

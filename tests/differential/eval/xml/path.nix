@@ -1,0 +1,2 @@
+# toXML of a path
+builtins.toXML /some/path

@@ -1,0 +1,2 @@
+# toXML of primop
+builtins.toXML builtins.add

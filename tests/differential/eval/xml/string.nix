@@ -1,0 +1,2 @@
+# toXML of a plain string
+builtins.toXML "hello"

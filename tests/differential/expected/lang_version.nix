@@ -1,0 +1,2 @@
+# langVersion is still 6
+builtins.langVersion
