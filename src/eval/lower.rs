@@ -595,6 +595,9 @@ impl<'g> Lowerer<'g> {
 
     fn lower_pending_attrs(&mut self, mut pending: PendingAttrs, span: Span) -> LResult<ExprRef> {
         let recursive = pending.recursive;
+        // Sets are kept sorted by symbol id, which is not source order when a name was
+        // interned earlier; slots of recursive sets follow the same order.
+        pending.statics.sort_by_key(|(name, _)| *name);
         if recursive {
             let names: FxHashMap<Symbol, u32> =
                 pending.statics.iter().enumerate().map(|(i, (s, _))| (*s, i as u32)).collect();
