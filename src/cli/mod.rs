@@ -5,6 +5,7 @@
 
 mod eval_args;
 mod eval_cmd;
+mod instantiate_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -20,6 +21,9 @@ pub struct Cli {
 enum Command {
     /// Evaluate a Nix expression and print the result (like `nix-instantiate --eval`).
     Eval(eval_cmd::EvalCommand),
+    /// Write the store derivations (.drv files) of a Nix file to a store and print their
+    /// paths (like `nix-instantiate --store DIR`).
+    Instantiate(instantiate_cmd::InstantiateCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -54,6 +58,7 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Eval(cmd) => cmd.run(),
+        Command::Instantiate(cmd) => cmd.run(),
     }
 }
 
