@@ -263,7 +263,9 @@ fn set_outputs(drv: &mut Derivation, special: Special, span: Span) -> EvalResult
     let algo: Option<HashAlgo> = special.output_hash_algo.parse().ok();
     let hash = if hash_text.is_empty() {
         let algo = algo.ok_or_else(|| error("empty hash requires explicit hash type", span))?;
-        Hash::from_bytes(algo, &vec![0; algo.size()]).map_err(|e| error(e.to_string(), span))?
+        let zero = Hash::from_bytes(algo, &vec![0; algo.size()]).map_err(|e| error(e.to_string(), span))?;
+        eprintln!("warning: found empty hash, assuming '{}'", zero.to_sri());
+        zero
     } else {
         Hash::parse(&hash_text, algo).map_err(|e| error(e.to_string(), span))?
     };

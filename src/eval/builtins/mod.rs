@@ -231,3 +231,6 @@ pub fn io_error_text(e: &std::io::Error) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod store_tests;

@@ -43,7 +43,10 @@ fn to_file(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value> 
     let mut refs = BTreeSet::new();
     for elem in contents.context.iter() {
         if !elem.starts_with('/') {
-            return Err(error(format!("in 'toFile': the file '{name}' cannot refer to derivation outputs"), span));
+            return Err(error(
+                format!("in 'toFile': the file named '{name}' must not contain a reference to a derivation but contains ({elem})"),
+                span,
+            ));
         }
         let r = store.store_dir().parse_path(elem).map_err(|e| error(format!("in 'toFile': {e}"), span))?;
         refs.insert(r);
