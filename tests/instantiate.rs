@@ -67,14 +67,20 @@ fn snapshot(root: &Path) -> BTreeMap<String, String> {
         let meta = fs::symlink_metadata(&p).expect("stat");
         let mode = meta.permissions().mode() & 0o777;
         let desc = if meta.file_type().is_symlink() {
-            format!("symlink -> {}", fs::read_link(&p).expect("readlink").display())
+            format!(
+                "symlink -> {}",
+                fs::read_link(&p).expect("readlink").display()
+            )
         } else if meta.is_dir() {
             for e in fs::read_dir(&p).expect("readdir") {
                 stack.push(e.expect("entry").path());
             }
             format!("dir {mode:o}")
         } else {
-            format!("file {mode:o} {:?}", String::from_utf8_lossy(&fs::read(&p).expect("read")))
+            format!(
+                "file {mode:o} {:?}",
+                String::from_utf8_lossy(&fs::read(&p).expect("read"))
+            )
         };
         if !rel.is_empty() {
             out.insert(rel, desc);
@@ -84,7 +90,9 @@ fn snapshot(root: &Path) -> BTreeMap<String, String> {
 }
 
 fn run(cmd: &mut Command, what: &str) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
     assert!(
         out.status.success(),
         "{what} failed:\n{}",
@@ -94,7 +102,10 @@ fn run(cmd: &mut Command, what: &str) -> String {
 }
 
 fn nix_instantiate_available() -> bool {
-    Command::new("nix-instantiate").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("nix-instantiate")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn compare(dir: &Path, args: &[&str]) {
@@ -127,10 +138,17 @@ fn compare(dir: &Path, args: &[&str]) {
     let want = snapshot(&nix_root.join("nix/store"));
     let have = snapshot(&ours_root.join("nix/store"));
     for (path, desc) in &want {
-        assert_eq!(have.get(path), Some(desc), "store object {path} differs for {args:?}");
+        assert_eq!(
+            have.get(path),
+            Some(desc),
+            "store object {path} differs for {args:?}"
+        );
     }
     for path in have.keys() {
-        assert!(want.contains_key(path), "sysrebuild wrote an extra object {path} for {args:?}");
+        assert!(
+            want.contains_key(path),
+            "sysrebuild wrote an extra object {path} for {args:?}"
+        );
     }
 }
 
@@ -145,7 +163,12 @@ fn instantiate_matches_nix_for_a_set_of_derivations() {
 fn instantiate_matches_nix_with_attrs_and_args() {
     let tmp = tempfile::tempdir().expect("tempdir");
     write_sources(tmp.path());
-    compare(tmp.path(), &["b.nix", "--argstr", "greeting", "hi", "-A", "list", "-A", "nested"]);
+    compare(
+        tmp.path(),
+        &[
+            "b.nix", "--argstr", "greeting", "hi", "-A", "list", "-A", "nested",
+        ],
+    );
     compare(tmp.path(), &["a.nix", "-A", "useFo", "-A", "multi"]);
 }
 
@@ -161,5 +184,8 @@ fn instantiate_rejects_values_that_are_not_derivations() {
         .expect("run sysrebuild");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("expression does not evaluate to a derivation"), "{err}");
+    assert!(
+        err.contains("expression does not evaluate to a derivation"),
+        "{err}"
+    );
 }

@@ -2,10 +2,10 @@
 //! printing the `.drv` paths like `nix-instantiate`.
 
 use super::eval_args::{EvalArgs, auto_call, current_dir, select_attr_path};
+use crate::eval::Evaluator;
 use crate::eval::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::source::Span;
 use crate::eval::value::{Attrs, Value};
-use crate::eval::Evaluator;
 use clap::Args;
 use std::io::Write;
 use std::rc::Rc;
@@ -37,7 +37,9 @@ pub struct InstantiateCommand {
 impl InstantiateCommand {
     /// Runs the command; returns the exit status.
     pub fn run(self) -> i32 {
-        let from_env = std::env::var("SYSREBUILD_STORE").ok().filter(|s| !s.is_empty());
+        let from_env = std::env::var("SYSREBUILD_STORE")
+            .ok()
+            .filter(|s| !s.is_empty());
         let Some(store) = self.store.clone().or(from_env) else {
             eprintln!("error: no store given; use --store DIR or set SYSREBUILD_STORE");
             return 1;
@@ -65,11 +67,22 @@ impl InstantiateCommand {
     }
 
     fn instantiate(&self, ev: &mut Evaluator) -> EvalResult<Vec<String>> {
-        let file = self.file.clone().unwrap_or_else(|| "default.nix".to_owned());
-        let path = if file.starts_with('/') { file } else { format!("{}/{}", current_dir(), file) };
+        let file = self
+            .file
+            .clone()
+            .unwrap_or_else(|| "default.nix".to_owned());
+        let path = if file.starts_with('/') {
+            file
+        } else {
+            format!("{}/{}", current_dir(), file)
+        };
         let root = ev.eval_file(&crate::eval::path::canonicalise(&path))?;
         let args = self.eval.auto_args(ev)?;
-        let paths = if self.attr.is_empty() { vec![String::new()] } else { self.attr.clone() };
+        let paths = if self.attr.is_empty() {
+            vec![String::new()]
+        } else {
+            self.attr.clone()
+        };
         let mut lines = Vec::new();
         for attr_path in paths {
             let v = if attr_path.is_empty() {
@@ -89,7 +102,9 @@ impl InstantiateCommand {
 
 /// Whether a forced value is a derivation (`type = "derivation"`).
 fn is_derivation(ev: &mut Evaluator, attrs: &Attrs) -> EvalResult<bool> {
-    let Some(t) = attrs.get(ev.sym.type_).cloned() else { return Ok(false) };
+    let Some(t) = attrs.get(ev.sym.type_).cloned() else {
+        return Ok(false);
+    };
     Ok(matches!(ev.force(&t)?, Value::String(s) if s.text == "derivation"))
 }
 
@@ -107,13 +122,17 @@ fn collect_derivations(
         Value::Attrs(a) => {
             for attr in a.sorted_by_name() {
                 let inner = ev.force(&attr.value)?;
-                let Value::Attrs(inner_attrs) = &inner else { continue };
+                let Value::Attrs(inner_attrs) = &inner else {
+                    continue;
+                };
                 if is_derivation(ev, inner_attrs)? {
                     push_unique(out, inner_attrs);
-                } else if let Some(r) = inner_attrs.get(crate::eval::symbol::Symbol::intern("recurseForDerivations")).cloned() {
-                    if matches!(ev.force(&r)?, Value::Bool(true)) {
-                        collect_derivations(ev, &inner, args, out)?;
-                    }
+                } else if let Some(r) = inner_attrs
+                    .get(crate::eval::symbol::Symbol::intern("recurseForDerivations"))
+                    .cloned()
+                    && matches!(ev.force(&r)?, Value::Bool(true))
+                {
+                    collect_derivations(ev, &inner, args, out)?;
                 }
             }
         }
@@ -141,14 +160,36 @@ fn push_unique(out: &mut Vec<Rc<Attrs>>, a: &Rc<Attrs>) {
 
 /// `DRVPATH` or `DRVPATH!OUTPUT` for one derivation.
 fn drv_line(ev: &mut Evaluator, drv: &Attrs) -> EvalResult<String> {
-    let fail = |what: &str| EvalError::new(ErrorKind::Other, format!("derivation lacks a '{what}' attribute"), Span::NONE);
-    let drv_path = drv.get(ev.sym.drv_path).cloned().ok_or_else(|| fail("drvPath"))?;
-    let drv_path = ev.expect_string_no_ctx(&drv_path, Span::NONE)?;
-    let output = match drv.get(crate::eval::symbol::Symbol::intern("outputName")).cloned() {
-        Some(o) => ev.expect_string_no_ctx(&o, Span::NONE)?,
-        None => return Err(EvalError::new(ErrorKind::Other, format!("derivation '{drv_path}' lacks an 'outputName' attribute"), Span::NONE)),
+    let fail = |what: &str| {
+        EvalError::new(
+            ErrorKind::Other,
+            format!("derivation lacks a '{what}' attribute"),
+            Span::NONE,
+        )
     };
-    Ok(if output == "out" { drv_path } else { format!("{drv_path}!{output}") })
+    let drv_path = drv
+        .get(ev.sym.drv_path)
+        .cloned()
+        .ok_or_else(|| fail("drvPath"))?;
+    let drv_path = ev.expect_string_no_ctx(&drv_path, Span::NONE)?;
+    let output = match drv
+        .get(crate::eval::symbol::Symbol::intern("outputName"))
+        .cloned()
+    {
+        Some(o) => ev.expect_string_no_ctx(&o, Span::NONE)?,
+        None => {
+            return Err(EvalError::new(
+                ErrorKind::Other,
+                format!("derivation '{drv_path}' lacks an 'outputName' attribute"),
+                Span::NONE,
+            ));
+        }
+    };
+    Ok(if output == "out" {
+        drv_path
+    } else {
+        format!("{drv_path}!{output}")
+    })
 }
 
 fn absolute(p: &str) -> String {

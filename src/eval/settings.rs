@@ -119,12 +119,11 @@ pub fn sysrebuild_root() -> String {
     if let Ok(root) = std::env::var("SYSREBUILD_ROOT") {
         return root;
     }
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(share) = exe.parent().and_then(|bin| bin.parent()).map(|p| p.join("share/sysrebuild")) {
-            if share.join("lib").is_dir() {
-                return share.display().to_string();
-            }
-        }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(share) = exe.parent().and_then(|bin| bin.parent()).map(|p| p.join("share/sysrebuild"))
+        && share.join("lib").is_dir()
+    {
+        return share.display().to_string();
     }
     env!("CARGO_MANIFEST_DIR").to_owned()
 }

@@ -39,8 +39,15 @@ pub enum StoreWriteError {
     UnsupportedType(PathBuf),
 }
 
-fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreWriteError + 'a {
-    move |source| StoreWriteError::Io { action, path: path.to_owned(), source }
+fn io_err<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> StoreWriteError + 'a {
+    move |source| StoreWriteError::Io {
+        action,
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// Writes objects into one (possibly relocated) store.
@@ -118,7 +125,11 @@ impl StoreWriter {
             fs::create_dir_all(&dir).map_err(io_err("creating", &dir))?;
         }
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        Ok(dir.join(format!(".tmp-{}-{n}-{}", std::process::id(), path.base_name())))
+        Ok(dir.join(format!(
+            ".tmp-{}-{n}-{}",
+            std::process::id(),
+            path.base_name()
+        )))
     }
 
     /// Renames a finished temporary object into place; losing a race to another writer
@@ -144,7 +155,10 @@ pub fn real_location(root: Option<&Path>, logical: &str) -> PathBuf {
     }
 }
 
-fn cleanup_on_error(temp: &Path, result: Result<(), StoreWriteError>) -> Result<(), StoreWriteError> {
+fn cleanup_on_error(
+    temp: &Path,
+    result: Result<(), StoreWriteError>,
+) -> Result<(), StoreWriteError> {
     if result.is_err() {
         remove_tree(temp);
     }
@@ -182,12 +196,18 @@ fn write_file(dest: &Path, contents: &[u8], executable: bool) -> Result<(), Stor
     file.write_all(contents).map_err(io_err("writing", dest))?;
     file.sync_all().map_err(io_err("writing", dest))?;
     let mode = if executable { 0o555 } else { 0o444 };
-    file.set_permissions(fs::Permissions::from_mode(mode)).map_err(io_err("setting permissions of", dest))?;
-    file.set_modified(canonical_mtime()).map_err(io_err("setting the time of", dest))?;
+    file.set_permissions(fs::Permissions::from_mode(mode))
+        .map_err(io_err("setting permissions of", dest))?;
+    file.set_modified(canonical_mtime())
+        .map_err(io_err("setting the time of", dest))?;
     Ok(())
 }
 
-fn copy_node(source: &Path, dest: &Path, include: &mut dyn FnMut(&Path) -> bool) -> Result<(), StoreWriteError> {
+fn copy_node(
+    source: &Path,
+    dest: &Path,
+    include: &mut dyn FnMut(&Path) -> bool,
+) -> Result<(), StoreWriteError> {
     let meta = fs::symlink_metadata(source).map_err(io_err("getting status of", source))?;
     let ft = meta.file_type();
     if ft.is_file() {
@@ -229,13 +249,22 @@ mod tests {
     fn writes_text_read_only_and_idempotently() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let w = StoreWriter::new(StoreDir::default(), Some(tmp.path().to_owned()));
-        let p: StorePath = "0c6kzph7l0dcbfmjap64f0czdafn3b7x-hello".parse().expect("path");
+        let p: StorePath = "0c6kzph7l0dcbfmjap64f0czdafn3b7x-hello"
+            .parse()
+            .expect("path");
         w.add_text(&p, b"hi").expect("write");
         w.add_text(&p, b"hi").expect("second write is a no-op");
-        let real = tmp.path().join("nix/store/0c6kzph7l0dcbfmjap64f0czdafn3b7x-hello");
+        let real = tmp
+            .path()
+            .join("nix/store/0c6kzph7l0dcbfmjap64f0czdafn3b7x-hello");
         assert_eq!(fs::read(&real).expect("read"), b"hi");
-        assert_eq!(fs::metadata(&real).expect("meta").permissions().mode() & 0o777, 0o444);
-        let leftovers = fs::read_dir(tmp.path().join("nix/store")).expect("dir").count();
+        assert_eq!(
+            fs::metadata(&real).expect("meta").permissions().mode() & 0o777,
+            0o444
+        );
+        let leftovers = fs::read_dir(tmp.path().join("nix/store"))
+            .expect("dir")
+            .count();
         assert_eq!(leftovers, 1);
     }
 
@@ -247,11 +276,17 @@ mod tests {
         fs::write(src.join("a"), "a").expect("write");
         fs::write(src.join("sub/b"), "b").expect("write");
         let w = StoreWriter::new(StoreDir::default(), Some(tmp.path().join("store")));
-        let p: StorePath = "0c6kzph7l0dcbfmjap64f0czdafn3b7x-src".parse().expect("path");
-        w.add_tree(&p, &src, &mut |c| !c.ends_with("sub")).expect("copy");
+        let p: StorePath = "0c6kzph7l0dcbfmjap64f0czdafn3b7x-src"
+            .parse()
+            .expect("path");
+        w.add_tree(&p, &src, &mut |c| !c.ends_with("sub"))
+            .expect("copy");
         let real = w.real_path(&p);
         assert!(real.join("a").is_file());
         assert!(!real.join("sub").exists());
-        assert_eq!(fs::metadata(&real).expect("meta").permissions().mode() & 0o777, 0o555);
+        assert_eq!(
+            fs::metadata(&real).expect("meta").permissions().mode() & 0o777,
+            0o555
+        );
     }
 }

@@ -28,14 +28,23 @@ struct AddPath {
 /// `builtins.path { path; name ? baseNameOf path; filter ? …; recursive ? true; sha256 ? …; }`.
 pub(crate) fn path(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let attrs = arg_attrs(ev, &args[0], span)?;
-    let mut req = AddPath { name: String::new(), path: String::new(), filter: None, method: FileIngestionMethod::Recursive, expected: None };
+    let mut req = AddPath {
+        name: String::new(),
+        path: String::new(),
+        filter: None,
+        method: FileIngestionMethod::Recursive,
+        expected: None,
+    };
     for attr in attrs.sorted_by_name() {
         let s = attr.span;
         match attr.name.as_str() {
             "path" => {
                 let (p, ctx) = path_arg(ev, &attr.value, s)?;
                 if !ctx.is_empty() {
-                    return Err(error(format!("string '{p}' cannot refer to other paths"), s));
+                    return Err(error(
+                        format!("string '{p}' cannot refer to other paths"),
+                        s,
+                    ));
                 }
                 req.path = p;
             }
@@ -52,7 +61,12 @@ pub(crate) fn path(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult
                 let text = string_no_context(ev, &attr.value, s)?;
                 req.expected = Some(parse_expected(&text, s)?);
             }
-            other => return Err(error(format!("unsupported argument '{other}' to 'addPath'"), s)),
+            other => {
+                return Err(error(
+                    format!("unsupported argument '{other}' to 'addPath'"),
+                    s,
+                ));
+            }
         }
     }
     if req.path.is_empty() {
@@ -71,13 +85,21 @@ pub(crate) fn filter_source(ev: &mut Evaluator, args: &[Value], span: Span) -> E
     let (logical, ctx) = path_arg(ev, &args[1], span)?;
     let path = real_path(ev, &logical, !ctx.is_empty());
     let name = crate::eval::path::base_name(&logical).to_owned();
-    let req = AddPath { name, path, filter: Some(filter), method: FileIngestionMethod::Recursive, expected: None };
-    add_path(ev, req, span).map_err(|e| e.with_frame(span, format!("while adding path '{logical}'")))
+    let req = AddPath {
+        name,
+        path,
+        filter: Some(filter),
+        method: FileIngestionMethod::Recursive,
+        expected: None,
+    };
+    add_path(ev, req, span)
+        .map_err(|e| e.with_frame(span, format!("while adding path '{logical}'")))
 }
 
 fn parse_expected(text: &str, span: Span) -> EvalResult<Hash> {
     if text.is_empty() {
-        return Hash::from_bytes(HashAlgo::Sha256, &[0; 32]).map_err(|e| error(e.to_string(), span));
+        return Hash::from_bytes(HashAlgo::Sha256, &[0; 32])
+            .map_err(|e| error(e.to_string(), span));
     }
     Hash::parse(text, Some(HashAlgo::Sha256)).map_err(|e| error(e.to_string(), span))
 }
@@ -93,39 +115,59 @@ fn add_path(ev: &mut Evaluator, req: AddPath, span: Span) -> EvalResult<Value> {
         ),
         None => None,
     };
-    if let Some(p) = &expected_path {
-        if store.exists(p) {
-            let s = dir.display(p);
-            return Ok(store_path_string(s.clone(), &s));
-        }
+    if let Some(p) = &expected_path
+        && store.exists(p)
+    {
+        let s = dir.display(p);
+        return Ok(store_path_string(s.clone(), &s));
     }
     let source = Path::new(&req.path);
     let excluded = match &req.filter {
-        Some(f) if req.method == FileIngestionMethod::Recursive => excluded_entries(ev, f, source, span)?,
+        Some(f) if req.method == FileIngestionMethod::Recursive => {
+            excluded_entries(ev, f, source, span)?
+        }
         _ => HashSet::new(),
     };
     let hash = match req.method {
         FileIngestionMethod::Recursive => {
             let mut include = |p: &Path| !excluded.contains(p);
             let mut hasher = crate::store::hash::Hasher::new(HashAlgo::Sha256);
-            crate::store::nar::dump_path_filtered(source, &mut include, &mut hasher).map_err(|e| nar_error(&e, span))?;
+            crate::store::nar::dump_path_filtered(source, &mut include, &mut hasher)
+                .map_err(|e| nar_error(&e, span))?;
             hasher.finish()
         }
-        _ => Hash::of_file(HashAlgo::Sha256, source)
-            .map_err(|e| error(format!("opening file '{}': {}", req.path, io_error_text(&e)), span))?,
+        _ => Hash::of_file(HashAlgo::Sha256, source).map_err(|e| {
+            error(
+                format!("opening file '{}': {}", req.path, io_error_text(&e)),
+                span,
+            )
+        })?,
     };
     let sp = dir
         .make_fixed_output_path(req.method, &hash, &req.name, none, false)
         .map_err(|e| error(e.to_string(), span))?;
     if expected_path.as_ref().is_some_and(|e| *e != sp) {
-        return Err(error(format!("store path mismatch in (possibly filtered) path added from '{}'", req.path), span));
+        return Err(error(
+            format!(
+                "store path mismatch in (possibly filtered) path added from '{}'",
+                req.path
+            ),
+            span,
+        ));
     }
     if ev.settings.write_store {
         let written = match req.method {
-            FileIngestionMethod::Recursive => store.add_tree(&sp, source, &mut |p| !excluded.contains(p)),
+            FileIngestionMethod::Recursive => {
+                store.add_tree(&sp, source, &mut |p| !excluded.contains(p))
+            }
             _ => match std::fs::read(source) {
                 Ok(bytes) => store.add_text(&sp, &bytes),
-                Err(e) => return Err(error(format!("opening file '{}': {}", req.path, io_error_text(&e)), span)),
+                Err(e) => {
+                    return Err(error(
+                        format!("opening file '{}': {}", req.path, io_error_text(&e)),
+                        span,
+                    ));
+                }
             },
         };
         written.map_err(|e| error(format!("cannot add '{}' to the store: {e}", req.path), span))?;
@@ -136,11 +178,18 @@ fn add_path(ev: &mut Evaluator, req: AddPath, span: Span) -> EvalResult<Value> {
 
 /// Calls `filter path type` on every entry below `root` (not descending into excluded
 /// directories), in name order as Nix does, and returns the entries it rejected.
-fn excluded_entries(ev: &mut Evaluator, filter: &Value, root: &Path, span: Span) -> EvalResult<HashSet<PathBuf>> {
+fn excluded_entries(
+    ev: &mut Evaluator,
+    filter: &Value,
+    root: &Path,
+    span: Span,
+) -> EvalResult<HashSet<PathBuf>> {
     let mut excluded = HashSet::new();
     let mut stack = vec![root.to_owned()];
     while let Some(dir) = stack.pop() {
-        let is_dir = std::fs::symlink_metadata(&dir).map(|m| m.is_dir()).unwrap_or(false);
+        let is_dir = std::fs::symlink_metadata(&dir)
+            .map(|m| m.is_dir())
+            .unwrap_or(false);
         if !is_dir {
             continue;
         }
@@ -168,5 +217,12 @@ fn excluded_entries(ev: &mut Evaluator, filter: &Value, root: &Path, span: Span)
 }
 
 fn read_error(path: &Path, e: &std::io::Error, span: Span) -> Box<EvalError> {
-    error(format!("reading directory '{}': {}", path.display(), io_error_text(e)), span)
+    error(
+        format!(
+            "reading directory '{}': {}",
+            path.display(),
+            io_error_text(e)
+        ),
+        span,
+    )
 }

@@ -36,13 +36,25 @@ fn derivation_strict(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResu
         return Err(error("required attribute 'name' missing", span));
     };
     let name_span = name_attr.span;
-    let drv_name = string_no_context(ev, &name_attr.value, span)
-        .map_err(|e| e.with_frame(name_span, "while evaluating the derivation attribute 'name'"))?;
-    let mut drv = Derivation { name: drv_name.clone(), ..Default::default() };
+    let drv_name = string_no_context(ev, &name_attr.value, span).map_err(|e| {
+        e.with_frame(
+            name_span,
+            "while evaluating the derivation attribute 'name'",
+        )
+    })?;
+    let mut drv = Derivation {
+        name: drv_name.clone(),
+        ..Default::default()
+    };
     let mut context = Context::default();
     let special = collect_attrs(ev, &attrs, &mut drv, &mut context, name_span)?;
     let store = store_of(ev, span)?;
-    let at_name = |e: Box<EvalError>| e.with_frame(name_span, format!("while instantiating the derivation '{drv_name}'"));
+    let at_name = |e: Box<EvalError>| {
+        e.with_frame(
+            name_span,
+            format!("while instantiating the derivation '{drv_name}'"),
+        )
+    };
     add_inputs(ev, &store, &context, &mut drv, name_span).map_err(at_name)?;
     if drv.builder.is_empty() {
         return Err(error("required attribute 'builder' missing", name_span));
@@ -51,25 +63,45 @@ fn derivation_strict(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResu
         return Err(error("required attribute 'system' missing", name_span));
     }
     if drv_name.ends_with(".drv") {
-        return Err(error("derivation names are not allowed to end in '.drv'", name_span));
+        return Err(error(
+            "derivation names are not allowed to end in '.drv'",
+            name_span,
+        ));
     }
     check_name(&drv_name)
         .and_then(|()| check_name(&format!("{drv_name}.drv")))
-        .map_err(|e| error(format!("invalid derivation name '{drv_name}': {e}"), name_span))?;
+        .map_err(|e| {
+            error(
+                format!("invalid derivation name '{drv_name}': {e}"),
+                name_span,
+            )
+        })?;
     set_outputs(&mut drv, special, name_span)?;
     let state = &mut ev.builtin_state.store;
-    state.fill_output_paths(&store, &mut drv).map_err(|e| load_error(e, name_span))?;
+    state
+        .fill_output_paths(&store, &mut drv)
+        .map_err(|e| load_error(e, name_span))?;
     let drv_path = drv
         .store_path(store.store_dir())
         .map_err(|e| error(format!("derivation '{drv_name}': {e}"), name_span))?;
-    let outputs: Vec<(String, Option<StorePath>)> =
-        drv.outputs.iter().map(|(n, o)| (n.clone(), o.path.clone())).collect();
-    state.record(&store, drv_path.clone(), drv).map_err(|e| load_error(e, name_span))?;
+    let outputs: Vec<(String, Option<StorePath>)> = drv
+        .outputs
+        .iter()
+        .map(|(n, o)| (n.clone(), o.path.clone()))
+        .collect();
+    state
+        .record(&store, drv_path.clone(), drv)
+        .map_err(|e| load_error(e, name_span))?;
     if ev.settings.write_store {
         ev.builtin_state
             .store
             .write_derivation(&store, &drv_path)
-            .map_err(|e| error(format!("cannot write derivation '{drv_name}': {e}"), name_span))?;
+            .map_err(|e| {
+                error(
+                    format!("cannot write derivation '{drv_name}': {e}"),
+                    name_span,
+                )
+            })?;
     }
     Ok(result_attrs(&store, &drv_path, &outputs))
 }
@@ -100,9 +132,21 @@ fn collect_attrs(
         }
         let key = attr.name.as_str();
         let frame = |e: Box<EvalError>| {
-            e.with_frame(name_span, format!("while evaluating the attribute '{key}' of the derivation '{drv_name}'"))
+            e.with_frame(
+                name_span,
+                format!("while evaluating the attribute '{key}' of the derivation '{drv_name}'"),
+            )
         };
-        let r = collect_one(ev, attr, structured, ignore_nulls, drv, context, &mut special, &mut json);
+        let r = collect_one(
+            ev,
+            attr,
+            structured,
+            ignore_nulls,
+            drv,
+            context,
+            &mut special,
+            &mut json,
+        );
         r.map_err(frame)?;
     }
     if structured {
@@ -141,7 +185,14 @@ fn collect_one(
         "args" => {
             let list = super::arg_list(ev, &attr.value, span)?;
             for item in &list.0 {
-                let s = ev.coerce_to_string(item, span, CoerceOpts { coerce_more: true, copy_to_store: true })?;
+                let s = ev.coerce_to_string(
+                    item,
+                    span,
+                    CoerceOpts {
+                        coerce_more: true,
+                        copy_to_store: true,
+                    },
+                )?;
                 context.extend(&s.context);
                 drv.args.push(s.text);
             }
@@ -168,8 +219,13 @@ fn collect_one(
             }
             "system" => drv.system = string_no_context(ev, &attr.value, span)?,
             "outputHash" => special.output_hash = Some(string_no_context(ev, &attr.value, span)?),
-            "outputHashAlgo" => special.output_hash_algo = string_no_context(ev, &attr.value, span)?,
-            "outputHashMode" => special.ingestion = Some(hash_mode(&string_no_context(ev, &attr.value, span)?, span)?),
+            "outputHashAlgo" => {
+                special.output_hash_algo = string_no_context(ev, &attr.value, span)?
+            }
+            "outputHashMode" => {
+                special.ingestion =
+                    Some(hash_mode(&string_no_context(ev, &attr.value, span)?, span)?)
+            }
             "outputs" => {
                 let list = super::arg_list(ev, &attr.value, span)?;
                 let mut names = Vec::new();
@@ -182,7 +238,14 @@ fn collect_one(
         }
         return Ok(());
     }
-    let s = ev.coerce_to_string(&attr.value, span, CoerceOpts { coerce_more: true, copy_to_store: true })?;
+    let s = ev.coerce_to_string(
+        &attr.value,
+        span,
+        CoerceOpts {
+            coerce_more: true,
+            copy_to_store: true,
+        },
+    )?;
     context.extend(&s.context);
     match key {
         "builder" => drv.builder = s.text.clone(),
@@ -190,7 +253,15 @@ fn collect_one(
         "outputHash" => special.output_hash = Some(s.text.clone()),
         "outputHashAlgo" => special.output_hash_algo = s.text.clone(),
         "outputHashMode" => special.ingestion = Some(hash_mode(&s.text, span)?),
-        "outputs" => special.outputs = Some(s.text.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()).map(str::to_owned).collect()),
+        "outputs" => {
+            special.outputs = Some(
+                s.text
+                    .split([' ', '\t', '\n', '\r'])
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        }
         _ => {}
     }
     drv.env.insert(key.to_owned(), s.text);
@@ -201,30 +272,57 @@ fn hash_mode(s: &str, span: Span) -> EvalResult<FileIngestionMethod> {
     match s {
         "recursive" => Ok(FileIngestionMethod::Recursive),
         "flat" => Ok(FileIngestionMethod::Flat),
-        _ => Err(error(format!("invalid value '{s}' for 'outputHashMode' attribute"), span)),
+        _ => Err(error(
+            format!("invalid value '{s}' for 'outputHashMode' attribute"),
+            span,
+        )),
     }
 }
 
 /// Turns the collected string context into `inputSrcs` and `inputDrvs`.
-fn add_inputs(ev: &mut Evaluator, store: &StoreWriter, context: &Context, drv: &mut Derivation, span: Span) -> EvalResult<()> {
+fn add_inputs(
+    ev: &mut Evaluator,
+    store: &StoreWriter,
+    context: &Context,
+    drv: &mut Derivation,
+    span: Span,
+) -> EvalResult<()> {
     let dir = store.store_dir().clone();
-    let parse = |p: &str| dir.parse_path(p).map_err(|e| error(format!("invalid store path '{p}' in string context: {e}"), span));
+    let parse = |p: &str| {
+        dir.parse_path(p).map_err(|e| {
+            error(
+                format!("invalid store path '{p}' in string context: {e}"),
+                span,
+            )
+        })
+    };
     let state: &StoreState = &ev.builtin_state.store;
     for elem in context.iter() {
         if let Some(p) = elem.strip_prefix('=') {
-            let closure = state.closure(store, &parse(p)?).map_err(|e| load_error(e, span))?;
+            let closure = state
+                .closure(store, &parse(p)?)
+                .map_err(|e| load_error(e, span))?;
             for path in closure {
                 if path.is_derivation() {
-                    let input = state.derivation(store, &path).map_err(|e| load_error(e, span))?;
-                    drv.input_drvs.insert(path.clone(), input.outputs.keys().cloned().collect());
+                    let input = state
+                        .derivation(store, &path)
+                        .map_err(|e| load_error(e, span))?;
+                    drv.input_drvs
+                        .insert(path.clone(), input.outputs.keys().cloned().collect());
                 }
                 drv.input_srcs.insert(path);
             }
         } else if let Some(rest) = elem.strip_prefix('!') {
             let Some((output, p)) = rest.split_once('!') else {
-                return Err(error(format!("invalid string context element '{elem}'"), span));
+                return Err(error(
+                    format!("invalid string context element '{elem}'"),
+                    span,
+                ));
             };
-            drv.input_drvs.entry(parse(p)?).or_default().insert(output.to_owned());
+            drv.input_drvs
+                .entry(parse(p)?)
+                .or_default()
+                .insert(output.to_owned());
         } else {
             drv.input_srcs.insert(parse(elem)?);
         }
@@ -249,33 +347,48 @@ fn set_outputs(drv: &mut Derivation, special: Special, span: Span) -> EvalResult
         }
     }
     if names.is_empty() {
-        return Err(error("derivation cannot have an empty set of outputs", span));
+        return Err(error(
+            "derivation cannot have an empty set of outputs",
+            span,
+        ));
     }
     let Some(hash_text) = special.output_hash else {
         for n in names {
-            drv.outputs.insert(n, DerivationOutput::input_addressed(None));
+            drv.outputs
+                .insert(n, DerivationOutput::input_addressed(None));
         }
         return Ok(());
     };
     if names.len() != 1 || names[0] != "out" {
-        return Err(error("multiple outputs are not supported in fixed-output derivations", span));
+        return Err(error(
+            "multiple outputs are not supported in fixed-output derivations",
+            span,
+        ));
     }
     let algo: Option<HashAlgo> = special.output_hash_algo.parse().ok();
     let hash = if hash_text.is_empty() {
         let algo = algo.ok_or_else(|| error("empty hash requires explicit hash type", span))?;
-        let zero = Hash::from_bytes(algo, &vec![0; algo.size()]).map_err(|e| error(e.to_string(), span))?;
+        let zero = Hash::from_bytes(algo, &vec![0; algo.size()])
+            .map_err(|e| error(e.to_string(), span))?;
         eprintln!("warning: found empty hash, assuming '{}'", zero.to_sri());
         zero
     } else {
         Hash::parse(&hash_text, algo).map_err(|e| error(e.to_string(), span))?
     };
     let method = special.ingestion.unwrap_or(FileIngestionMethod::Flat);
-    drv.outputs.insert("out".to_owned(), DerivationOutput::fixed(method, &hash, None));
+    drv.outputs.insert(
+        "out".to_owned(),
+        DerivationOutput::fixed(method, &hash, None),
+    );
     Ok(())
 }
 
 /// `{ drvPath = …; <output> = …; }` with `=drv` and `!output!drv` contexts.
-fn result_attrs(store: &StoreWriter, drv_path: &StorePath, outputs: &[(String, Option<StorePath>)]) -> Value {
+fn result_attrs(
+    store: &StoreWriter,
+    drv_path: &StorePath,
+    outputs: &[(String, Option<StorePath>)],
+) -> Value {
     let drv_s = store.store_dir().display(drv_path);
     let mut attrs = Attrs::with_capacity(outputs.len() + 1);
     let with_ctx = |text: String, elem: String| {
@@ -283,10 +396,21 @@ fn result_attrs(store: &StoreWriter, drv_path: &StorePath, outputs: &[(String, O
         ctx.insert(Rc::from(elem));
         Value::String(Rc::new(NixString::with_context(text, ctx)))
     };
-    attrs.insert(Symbol::intern("drvPath"), with_ctx(drv_s.clone(), format!("={drv_s}")), Span::NONE);
+    attrs.insert(
+        Symbol::intern("drvPath"),
+        with_ctx(drv_s.clone(), format!("={drv_s}")),
+        Span::NONE,
+    );
     for (name, path) in outputs {
-        let text = path.as_ref().map(|p| store.store_dir().display(p)).unwrap_or_default();
-        attrs.insert(Symbol::intern(name), with_ctx(text, format!("!{name}!{drv_s}")), Span::NONE);
+        let text = path
+            .as_ref()
+            .map(|p| store.store_dir().display(p))
+            .unwrap_or_default();
+        attrs.insert(
+            Symbol::intern(name),
+            with_ctx(text, format!("!{name}!{drv_s}")),
+            Span::NONE,
+        );
     }
     Value::attrs(attrs)
 }
@@ -296,7 +420,10 @@ pub(crate) fn string_no_context(ev: &mut Evaluator, v: &Value, span: Span) -> Ev
     let s = super::arg_string(ev, v, span)?;
     if let Some(elem) = s.context.iter().next() {
         return Err(error(
-            format!("the string '{}' is not allowed to refer to a store path (such as '{elem}')", s.text),
+            format!(
+                "the string '{}' is not allowed to refer to a store path (such as '{elem}')",
+                s.text
+            ),
             span,
         ));
     }

@@ -31,9 +31,19 @@ pub(crate) fn path_arg(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<
     if let Value::Path(p) = &forced {
         return Ok((p.to_string(), Context::default()));
     }
-    let s = ev.coerce_to_string(&forced, span, CoerceOpts { coerce_more: false, copy_to_store: false })?;
+    let s = ev.coerce_to_string(
+        &forced,
+        span,
+        CoerceOpts {
+            coerce_more: false,
+            copy_to_store: false,
+        },
+    )?;
     if !s.text.starts_with('/') {
-        return Err(error(format!("string '{}' doesn't represent an absolute path", s.text), span));
+        return Err(error(
+            format!("string '{}' doesn't represent an absolute path", s.text),
+            span,
+        ));
     }
     Ok((crate::eval::path::canonicalise(&s.text), s.context))
 }
@@ -59,35 +69,57 @@ pub(crate) fn file_type_name(path: &Path) -> &'static str {
 fn read_file(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let (path, ctx) = path_arg(ev, &args[0], span)?;
     let real = real_path(ev, &path, !ctx.is_empty());
-    let bytes = std::fs::read(&real).map_err(|e| error(format!("opening file '{real}': {}", io_error_text(&e)), span))?;
+    let bytes = std::fs::read(&real).map_err(|e| {
+        error(
+            format!("opening file '{real}': {}", io_error_text(&e)),
+            span,
+        )
+    })?;
     if bytes.contains(&0) {
-        return Err(error(format!("the contents of the file '{real}' cannot be represented as a Nix string"), span));
+        return Err(error(
+            format!("the contents of the file '{real}' cannot be represented as a Nix string"),
+            span,
+        ));
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| error(format!("the contents of the file '{real}' are not valid UTF-8"), span))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        error(
+            format!("the contents of the file '{real}' are not valid UTF-8"),
+            span,
+        )
+    })?;
     let mut context = Context::default();
     let store = store_of(ev, span)?;
-    if let Ok((sp, _)) = store.store_dir().split_path(&path) {
-        if let Ok(refs) = ev.builtin_state.store.references(&store, &sp) {
-            for r in refs {
-                context.insert(Rc::from(store.store_dir().display(&r)));
-            }
+    if let Ok((sp, _)) = store.store_dir().split_path(&path)
+        && let Ok(refs) = ev.builtin_state.store.references(&store, &sp)
+    {
+        for r in refs {
+            context.insert(Rc::from(store.store_dir().display(&r)));
         }
     }
-    Ok(Value::String(Rc::new(NixString::with_context(text, context))))
+    Ok(Value::String(Rc::new(NixString::with_context(
+        text, context,
+    ))))
 }
 
 /// `builtins.readDir path`: entry name → `"regular"`, `"directory"`, `"symlink"` or
 /// `"unknown"`.
 fn read_dir(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let real = real_path_arg(ev, &args[0], span)?;
-    let fail = |e: std::io::Error| error(format!("opening directory '{real}': {}", io_error_text(&e)), span);
+    let fail = |e: std::io::Error| {
+        error(
+            format!("opening directory '{real}': {}", io_error_text(&e)),
+            span,
+        )
+    };
     let mut attrs = Attrs::new();
     for entry in std::fs::read_dir(&real).map_err(fail)? {
         let entry = entry.map_err(fail)?;
         let name = entry.file_name();
         let Some(name) = name.to_str() else {
-            return Err(error(format!("directory '{real}' has an entry whose name is not UTF-8"), span));
+            return Err(error(
+                format!("directory '{real}' has an entry whose name is not UTF-8"),
+                span,
+            ));
         };
         let kind = match entry.file_type() {
             Ok(t) if t.is_file() => "regular",
@@ -104,7 +136,10 @@ fn read_dir(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value>
 fn read_file_type(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let real = real_path_arg(ev, &args[0], span)?;
     if let Err(e) = std::fs::symlink_metadata(&real) {
-        return Err(error(format!("getting status of '{real}': {}", io_error_text(&e)), span));
+        return Err(error(
+            format!("getting status of '{real}': {}", io_error_text(&e)),
+            span,
+        ));
     }
     Ok(Value::string(file_type_name(Path::new(&real))))
 }
@@ -129,14 +164,26 @@ fn find_file(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value
         let Some(path) = attrs.get(ev.sym.path).cloned() else {
             return Err(error("attribute 'path' missing, at findFile", span));
         };
-        let path = ev.coerce_to_string(&path, span, CoerceOpts { coerce_more: false, copy_to_store: false })?;
-        entries.push(SearchPathEntry { prefix: (!prefix.is_empty()).then_some(prefix), path: path.text });
+        let path = ev.coerce_to_string(
+            &path,
+            span,
+            CoerceOpts {
+                coerce_more: false,
+                copy_to_store: false,
+            },
+        )?;
+        entries.push(SearchPathEntry {
+            prefix: (!prefix.is_empty()).then_some(prefix),
+            path: path.text,
+        });
     }
     let wanted = string_no_context(ev, &args[1], span)?;
     match resolve_search_path(&entries, &wanted) {
         Some(p) => Ok(Value::Path(Rc::from(p))),
         None => Err(error(
-            format!("file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"),
+            format!(
+                "file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
+            ),
             span,
         )),
     }

@@ -190,6 +190,7 @@ pub(crate) fn arg_function(ev: &mut Evaluator, v: &Value, span: Span) -> EvalRes
 }
 
 /// Coerces an argument to a string as interpolation does (paths are copied to the store).
+#[allow(dead_code)] // part of the argument-helper set; not every branch uses it yet
 pub(crate) fn arg_coerce(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<NixString> {
     ev.coerce_to_string(v, span, CoerceOpts::interpolation())
 }

@@ -44,11 +44,16 @@ fn to_file(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value> 
     for elem in contents.context.iter() {
         if !elem.starts_with('/') {
             return Err(error(
-                format!("in 'toFile': the file named '{name}' must not contain a reference to a derivation but contains ({elem})"),
+                format!(
+                    "in 'toFile': the file named '{name}' must not contain a reference to a derivation but contains ({elem})"
+                ),
                 span,
             ));
         }
-        let r = store.store_dir().parse_path(elem).map_err(|e| error(format!("in 'toFile': {e}"), span))?;
+        let r = store
+            .store_dir()
+            .parse_path(elem)
+            .map_err(|e| error(format!("in 'toFile': {e}"), span))?;
         refs.insert(r);
     }
     let hash = Hash::digest(HashAlgo::Sha256, contents.text.as_bytes());
@@ -76,7 +81,9 @@ fn store_path(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Valu
         .split_path(&path)
         .map_err(|_| error(format!("path '{path}' is not in the Nix store"), span))?;
     context.insert(Rc::from(store.store_dir().display(&sp)));
-    Ok(Value::String(Rc::new(NixString::with_context(path, context))))
+    Ok(Value::String(Rc::new(NixString::with_context(
+        path, context,
+    ))))
 }
 
 /// `builtins.placeholder output`: the placeholder Nix substitutes by the output's path.
@@ -92,8 +99,12 @@ fn hash_file(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value
         .parse()
         .map_err(|_| error(format!("unknown hash type '{algo_name}'"), span))?;
     let real = super::fs::real_path_arg(ev, &args[1], span)?;
-    let hash = Hash::of_file(algo, Path::new(&real))
-        .map_err(|e| error(format!("opening file '{real}': {}", io_error_text(&e)), span))?;
+    let hash = Hash::of_file(algo, Path::new(&real)).map_err(|e| {
+        error(
+            format!("opening file '{real}': {}", io_error_text(&e)),
+            span,
+        )
+    })?;
     Ok(Value::string(hash.to_base16()))
 }
 
@@ -109,7 +120,8 @@ pub fn copy_path_to_store(ev: &mut Evaluator, path: &str, span: Span) -> EvalRes
         return Err(error("file names are not allowed to end in '.drv'", span));
     }
     let name = crate::eval::path::base_name(path);
-    let (hash, _) = crate::store::nar::nar_hash(Path::new(path)).map_err(|e| nar_error(&e, span))?;
+    let (hash, _) =
+        crate::store::nar::nar_hash(Path::new(path)).map_err(|e| nar_error(&e, span))?;
     let none: [&StorePath; 0] = [];
     let sp = store
         .store_dir()
@@ -120,7 +132,10 @@ pub fn copy_path_to_store(ev: &mut Evaluator, path: &str, span: Span) -> EvalRes
             .add_tree(&sp, Path::new(path), &mut |_| true)
             .map_err(|e| error(format!("cannot copy '{path}' to the store: {e}"), span))?;
     }
-    ev.builtin_state.store.sources.insert(path.to_owned(), sp.clone());
+    ev.builtin_state
+        .store
+        .sources
+        .insert(path.to_owned(), sp.clone());
     Ok(store.store_dir().display(&sp))
 }
 
@@ -128,11 +143,19 @@ pub fn copy_path_to_store(ev: &mut Evaluator, path: &str, span: Span) -> EvalRes
 pub(crate) fn nar_error(e: &NarWriteError, span: Span) -> Box<EvalError> {
     match e {
         NarWriteError::Io { path, source } if source.kind() == std::io::ErrorKind::NotFound => {
-            error(format!("getting status of '{}': {}", path.display(), io_error_text(source)), span)
+            error(
+                format!(
+                    "getting status of '{}': {}",
+                    path.display(),
+                    io_error_text(source)
+                ),
+                span,
+            )
         }
-        NarWriteError::Io { path, source } => {
-            error(format!("reading '{}': {}", path.display(), io_error_text(source)), span)
-        }
+        NarWriteError::Io { path, source } => error(
+            format!("reading '{}': {}", path.display(), io_error_text(source)),
+            span,
+        ),
         other => error(other.to_string(), span),
     }
 }

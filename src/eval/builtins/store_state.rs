@@ -39,7 +39,11 @@ pub struct StoreState {
 
 impl StoreState {
     /// The derivation at `path`: from memory, else read from the store.
-    pub fn derivation(&self, store: &StoreWriter, path: &StorePath) -> Result<Derivation, DrvLoadError> {
+    pub fn derivation(
+        &self,
+        store: &StoreWriter,
+        path: &StorePath,
+    ) -> Result<Derivation, DrvLoadError> {
         if let Some(d) = self.drvs.get(path) {
             return Ok(d.clone());
         }
@@ -48,23 +52,34 @@ impl StoreState {
 
     /// Fills in the output paths of a new derivation (see
     /// [`Derivation::fill_output_paths`]).
-    pub fn fill_output_paths(&mut self, store: &StoreWriter, drv: &mut Derivation) -> Result<(), DrvLoadError> {
+    pub fn fill_output_paths(
+        &mut self,
+        store: &StoreWriter,
+        drv: &mut Derivation,
+    ) -> Result<(), DrvLoadError> {
         let drvs = &self.drvs;
         let mut load = |p: &StorePath| match drvs.get(p) {
             Some(d) => Ok(d.clone()),
             None => read_derivation(store, p),
         };
-        self.hashes.fill_output_paths(store.store_dir(), drv, &mut load)
+        self.hashes
+            .fill_output_paths(store.store_dir(), drv, &mut load)
     }
 
     /// Remembers a derivation instantiated at `drv_path` and its modulo hash.
-    pub fn record(&mut self, store: &StoreWriter, drv_path: StorePath, drv: Derivation) -> Result<(), DrvLoadError> {
+    pub fn record(
+        &mut self,
+        store: &StoreWriter,
+        drv_path: StorePath,
+        drv: Derivation,
+    ) -> Result<(), DrvLoadError> {
         let drvs = &self.drvs;
         let mut load = |p: &StorePath| match drvs.get(p) {
             Some(d) => Ok(d.clone()),
             None => read_derivation(store, p),
         };
-        self.hashes.record(store.store_dir(), &drv_path, &drv, &mut load)?;
+        self.hashes
+            .record(store.store_dir(), &drv_path, &drv, &mut load)?;
         self.drvs.insert(drv_path, drv);
         Ok(())
     }
@@ -76,7 +91,11 @@ impl StoreState {
 
     /// The references of `path` as far as known: those of a derivation, or of an object
     /// this evaluator created; otherwise none.
-    pub fn references(&self, store: &StoreWriter, path: &StorePath) -> Result<BTreeSet<StorePath>, DrvLoadError> {
+    pub fn references(
+        &self,
+        store: &StoreWriter,
+        path: &StorePath,
+    ) -> Result<BTreeSet<StorePath>, DrvLoadError> {
         if path.is_derivation() {
             let drv = self.derivation(store, path)?;
             return Ok(drv.references().into_iter().cloned().collect());
@@ -85,7 +104,11 @@ impl StoreState {
     }
 
     /// `path` and everything it refers to, transitively.
-    pub fn closure(&self, store: &StoreWriter, path: &StorePath) -> Result<BTreeSet<StorePath>, DrvLoadError> {
+    pub fn closure(
+        &self,
+        store: &StoreWriter,
+        path: &StorePath,
+    ) -> Result<BTreeSet<StorePath>, DrvLoadError> {
         let mut done = BTreeSet::new();
         let mut todo = vec![path.clone()];
         while let Some(p) = todo.pop() {
@@ -100,14 +123,20 @@ impl StoreState {
 
     /// Writes the `.drv` file of `drv_path` and of every input derivation instantiated in
     /// memory, unless already in the store.
-    pub fn write_derivation(&self, store: &StoreWriter, drv_path: &StorePath) -> Result<(), StoreWriteError> {
+    pub fn write_derivation(
+        &self,
+        store: &StoreWriter,
+        drv_path: &StorePath,
+    ) -> Result<(), StoreWriteError> {
         let mut todo = vec![drv_path.clone()];
         let mut seen = BTreeSet::new();
         while let Some(p) = todo.pop() {
             if !seen.insert(p.clone()) || store.exists(&p) {
                 continue;
             }
-            let Some(drv) = self.drvs.get(&p) else { continue };
+            let Some(drv) = self.drvs.get(&p) else {
+                continue;
+            };
             todo.extend(drv.input_drvs.keys().cloned());
             store.add_text(&p, drv.to_aterm(store.store_dir()).as_bytes())?;
         }
@@ -119,14 +148,25 @@ impl StoreState {
 fn read_derivation(store: &StoreWriter, path: &StorePath) -> Result<Derivation, DrvLoadError> {
     let bytes = store.read(path)?;
     let name = path.name().strip_suffix(".drv").unwrap_or(path.name());
-    Ok(Derivation::from_aterm_bytes(store.store_dir(), &bytes, name)?)
+    Ok(Derivation::from_aterm_bytes(
+        store.store_dir(),
+        &bytes,
+        name,
+    )?)
 }
 
 /// The store the evaluator works with, whether or not it may write to it.
 pub fn store_of(ev: &Evaluator, span: Span) -> EvalResult<StoreWriter> {
-    let dir = StoreDir::new(&ev.settings.store_dir)
-        .map_err(|e| super::error(format!("invalid store directory '{}': {e}", ev.settings.store_dir), span))?;
-    Ok(StoreWriter::new(dir, ev.settings.store_root.as_ref().map(PathBuf::from)))
+    let dir = StoreDir::new(&ev.settings.store_dir).map_err(|e| {
+        super::error(
+            format!("invalid store directory '{}': {e}", ev.settings.store_dir),
+            span,
+        )
+    })?;
+    Ok(StoreWriter::new(
+        dir,
+        ev.settings.store_root.as_ref().map(PathBuf::from),
+    ))
 }
 
 /// Where the logical path `path` is on disk: inside the relocated store when it is a
@@ -136,7 +176,9 @@ pub fn real_path(ev: &Evaluator, path: &str, has_context: bool) -> String {
     let in_store = path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
     match &ev.settings.store_root {
         Some(root) if has_context && in_store => {
-            crate::store::writer::real_location(Some(std::path::Path::new(root)), path).display().to_string()
+            crate::store::writer::real_location(Some(std::path::Path::new(root)), path)
+                .display()
+                .to_string()
         }
         _ => path.to_owned(),
     }

@@ -4,8 +4,8 @@
 use crate::eval::machine::Evaluator;
 use crate::eval::settings::Settings;
 use crate::eval::source::Span;
-use crate::eval::value::{Attrs, Context, NixString, Value};
 use crate::eval::symbol::Symbol;
+use crate::eval::value::{Attrs, Context, NixString, Value};
 use std::os::unix::fs::PermissionsExt;
 use std::rc::Rc;
 
@@ -20,9 +20,15 @@ fn evaluator(store_root: Option<&std::path::Path>) -> Evaluator {
 }
 
 fn eval_strings(ev: &mut Evaluator, expr: &str) -> Vec<String> {
-    let v = ev.eval_string(expr, "/").unwrap_or_else(|e| panic!("{}", e.render(&ev.sources)));
-    let v = ev.force_deep(&v).unwrap_or_else(|e| panic!("{}", e.render(&ev.sources)));
-    let Value::List(items) = v else { panic!("not a list") };
+    let v = ev
+        .eval_string(expr, "/")
+        .unwrap_or_else(|e| panic!("{}", e.render(&ev.sources)));
+    let v = ev
+        .force_deep(&v)
+        .unwrap_or_else(|e| panic!("{}", e.render(&ev.sources)));
+    let Value::List(items) = v else {
+        panic!("not a list")
+    };
     items
         .0
         .iter()
@@ -88,7 +94,9 @@ fn derivation_result_has_context() {
     let v = ev
         .eval_string(r#"derivationStrict { name = "m"; builder = "b"; system = "s"; outputs = [ "out" "dev" ]; }"#, "/")
         .expect("eval");
-    let Value::Attrs(a) = v else { panic!("not a set") };
+    let Value::Attrs(a) = v else {
+        panic!("not a set")
+    };
     let get = |n: &str| match a.get(Symbol::intern(n)) {
         Some(Value::String(s)) => s.clone(),
         _ => panic!("missing {n}"),
@@ -105,7 +113,8 @@ fn write_tree(root: &std::path::Path) {
     std::fs::write(root.join("a"), "A\n").expect("write");
     std::fs::write(root.join("sub/b"), "B").expect("write");
     std::fs::write(root.join("x.sh"), "#!").expect("write");
-    std::fs::set_permissions(root.join("x.sh"), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(root.join("x.sh"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
     std::os::unix::fs::symlink("a", root.join("l")).expect("symlink");
 }
 
@@ -151,9 +160,16 @@ fn writes_derivations_and_sources_to_a_relocated_store() {
         let meta = std::fs::metadata(real(drv)).expect("drv written");
         assert_eq!(meta.permissions().mode() & 0o777, 0o444);
     }
-    assert_eq!(std::fs::read_to_string(real("/nix/store/9p0nl625gm5mli8h2xfsgma0zz31g9yc-t.txt")).expect("toFile"), "hello");
+    assert_eq!(
+        std::fs::read_to_string(real("/nix/store/9p0nl625gm5mli8h2xfsgma0zz31g9yc-t.txt"))
+            .expect("toFile"),
+        "hello"
+    );
     // readFile of a store path (with context) reads the relocated store.
-    let text = eval_strings(&mut ev, r#"[ (builtins.readFile (builtins.toFile "t.txt" "hello")) ]"#);
+    let text = eval_strings(
+        &mut ev,
+        r#"[ (builtins.readFile (builtins.toFile "t.txt" "hello")) ]"#,
+    );
     assert_eq!(text, ["hello"]);
 }
 
@@ -174,13 +190,23 @@ fn input_derivations_are_loaded_from_the_store() {
     let mut all_ctx = Context::default();
     all_ctx.insert(Rc::from(format!("={multi_drv}")));
     let all = Value::String(Rc::new(NixString::with_context(multi_drv.clone(), all_ctx)));
-    for (n, v) in [("name", Value::string("x")), ("builder", Value::string("/bin/sh")), ("system", Value::string("s")), ("dev", dev), ("all", all)] {
+    for (n, v) in [
+        ("name", Value::string("x")),
+        ("builder", Value::string("/bin/sh")),
+        ("system", Value::string("s")),
+        ("dev", dev),
+        ("all", all),
+    ] {
         attrs.insert(Symbol::intern(n), v, Span::NONE);
     }
     let f = fresh.eval_string("derivationStrict", "/").expect("eval");
-    let from_disk = fresh.call(f, Value::attrs(attrs.clone()), Span::NONE).expect("derivationStrict");
+    let from_disk = fresh
+        .call(f, Value::attrs(attrs.clone()), Span::NONE)
+        .expect("derivationStrict");
     let f = first.eval_string("derivationStrict", "/").expect("eval");
-    let in_memory = first.call(f, Value::attrs(attrs), Span::NONE).expect("derivationStrict");
+    let in_memory = first
+        .call(f, Value::attrs(attrs), Span::NONE)
+        .expect("derivationStrict");
     let drv_path = |v: &Value| match v {
         Value::Attrs(a) => match a.get(Symbol::intern("drvPath")) {
             Some(Value::String(s)) => s.text.clone(),
@@ -194,19 +220,46 @@ fn input_derivations_are_loaded_from_the_store() {
 #[test]
 fn errors_match_nix() {
     let cases = [
-        (r#"derivation { name = "a"; system = "y"; }"#, "required attribute 'builder' missing"),
-        (r#"derivation { name = "a"; builder = "x"; }"#, "required attribute 'system' missing"),
-        (r#"derivation { name = "a"; builder = "x"; system = "y"; outputs = ["out" "out"]; }"#, "duplicate derivation output 'out'"),
+        (
+            r#"derivation { name = "a"; system = "y"; }"#,
+            "required attribute 'builder' missing",
+        ),
+        (
+            r#"derivation { name = "a"; builder = "x"; }"#,
+            "required attribute 'system' missing",
+        ),
+        (
+            r#"derivation { name = "a"; builder = "x"; system = "y"; outputs = ["out" "out"]; }"#,
+            "duplicate derivation output 'out'",
+        ),
         (
             r#"derivation { name = "a"; builder = "x"; system = "y"; outputs = ["out" "dev"]; outputHash = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="; }"#,
             "multiple outputs are not supported in fixed-output derivations",
         ),
-        (r#"derivation { name = "a b"; builder = "x"; system = "y"; }"#, "invalid derivation name 'a b'"),
-        (r#"derivation { name = "a"; builder = "x"; system = "y"; outputHashMode = "foo"; }"#, "invalid value 'foo' for 'outputHashMode' attribute"),
-        (r#"builtins.toFile "x" "${derivation { name = "a"; builder = "x"; system = "y"; }}""#, "in 'toFile': the file named 'x' must not contain a reference to a derivation"),
-        (r#"builtins.readFile "rel""#, "string 'rel' doesn't represent an absolute path"),
-        (r#"builtins.readFile /nonexistent/file"#, "opening file '/nonexistent/file': No such file or directory"),
-        (r#"derivation { name = "a"; builder = { }; system = "y"; }"#, "while evaluating the attribute 'builder' of the derivation 'a'"),
+        (
+            r#"derivation { name = "a b"; builder = "x"; system = "y"; }"#,
+            "invalid derivation name 'a b'",
+        ),
+        (
+            r#"derivation { name = "a"; builder = "x"; system = "y"; outputHashMode = "foo"; }"#,
+            "invalid value 'foo' for 'outputHashMode' attribute",
+        ),
+        (
+            r#"builtins.toFile "x" "${derivation { name = "a"; builder = "x"; system = "y"; }}""#,
+            "in 'toFile': the file named 'x' must not contain a reference to a derivation",
+        ),
+        (
+            r#"builtins.readFile "rel""#,
+            "string 'rel' doesn't represent an absolute path",
+        ),
+        (
+            r#"builtins.readFile /nonexistent/file"#,
+            "opening file '/nonexistent/file': No such file or directory",
+        ),
+        (
+            r#"derivation { name = "a"; builder = { }; system = "y"; }"#,
+            "while evaluating the attribute 'builder' of the derivation 'a'",
+        ),
     ];
     for (expr, want) in cases {
         let got = eval_error(expr);
@@ -227,6 +280,14 @@ fn fs_builtins() {
     );
     assert_eq!(
         eval_strings(&mut ev, &expr),
-        ["regular", "directory", "symlink", "symlink", "A\n", "no", &format!("{r}/sub/b")]
+        [
+            "regular",
+            "directory",
+            "symlink",
+            "symlink",
+            "A\n",
+            "no",
+            &format!("{r}/sub/b")
+        ]
     );
 }
