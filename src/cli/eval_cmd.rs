@@ -40,7 +40,8 @@ impl EvalCommand {
             Ok(outputs) => {
                 let mut stdout = std::io::stdout().lock();
                 for out in outputs {
-                    let _ = writeln!(stdout, "{out}");
+                    // Nix 2.8 ends JSON output without a newline.
+                    let _ = if self.json { write!(stdout, "{out}") } else { writeln!(stdout, "{out}") };
                 }
                 0
             }
