@@ -10,13 +10,7 @@ use clap::Args;
 use std::io::Write;
 use std::rc::Rc;
 
-/// Instantiate store derivations: evaluate FILE, write the `.drv` files of the
-/// derivations it yields, and print their paths.
-///
-/// The result (after `-A` selection and auto-calling with `--arg`/`--argstr`) must be a
-/// derivation, a list of derivations, or a set whose attributes are derivations (sets
-/// with `recurseForDerivations = true` are searched too). A derivation whose
-/// `outputName` is not `out` is printed as `DRV!OUTPUT`.
+/// Options of `sysrebuild instantiate` (documented on the subcommand in `cli/mod.rs`).
 #[derive(Args)]
 pub struct InstantiateCommand {
     /// The file to evaluate (a directory means its default.nix); default: ./default.nix.

@@ -23,6 +23,14 @@ enum Command {
     Eval(eval_cmd::EvalCommand),
     /// Write the store derivations (.drv files) of a Nix file to a store and print their
     /// paths (like `nix-instantiate --store DIR`).
+    ///
+    /// The value of FILE (after `-A` selection and auto-calling with `--arg`/`--argstr`)
+    /// must be a derivation, a list of derivations, or a set whose attributes are
+    /// derivations (nested sets with `recurseForDerivations = true` are searched too).
+    /// Sources and `builtins.toFile` texts the derivations use are written as well. A
+    /// derivation selected through an output other than `out` prints as `DRV!OUTPUT`.
+    ///
+    /// Example: sysrebuild instantiate release.nix -A hello --store /tmp/store
     Instantiate(instantiate_cmd::InstantiateCommand),
 }
 
