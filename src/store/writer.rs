@@ -25,7 +25,7 @@ use super::path::{StoreDir, StorePath};
 #[derive(Debug, Error)]
 pub enum StoreWriteError {
     /// An I/O operation on `path` failed.
-    #[error("{action} '{path}': {source}")]
+    #[error("{action} '{}': {}", .path.display(), describe(.source))]
     Io {
         /// What was being done ("writing", "reading", …).
         action: &'static str,
@@ -37,6 +37,15 @@ pub enum StoreWriteError {
     /// A source file has a type that cannot be stored (device, socket, fifo).
     #[error("file '{0}' has an unsupported type")]
     UnsupportedType(PathBuf),
+}
+
+/// An I/O error's message without Rust's ` (os error N)` suffix.
+fn describe(e: &io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
 }
 
 fn io_err<'a>(
