@@ -95,7 +95,7 @@ pub fn auto_call(ev: &mut Evaluator, v: Value, args: &Attrs) -> EvalResult<Value
 }
 
 /// Follows an attribute path such as `a.b."c.d".0` (numbers index lists), auto-calling
-/// functions along the way like Nix does.
+/// the functions it passes through like Nix does. The value reached is not called.
 pub fn select_attr_path(ev: &mut Evaluator, mut v: Value, path: &str, args: &Attrs) -> EvalResult<Value> {
     for component in split_attr_path(path)? {
         v = auto_call(ev, v, args)?;
@@ -127,7 +127,7 @@ pub fn select_attr_path(ev: &mut Evaluator, mut v: Value, path: &str, args: &Att
             }
         };
     }
-    auto_call(ev, v, args)
+    Ok(v)
 }
 
 fn split_attr_path(path: &str) -> EvalResult<Vec<String>> {

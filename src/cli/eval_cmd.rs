@@ -40,9 +40,10 @@ impl EvalCommand {
             Ok(outputs) => {
                 let mut stdout = std::io::stdout().lock();
                 for out in outputs {
-                    // Nix 2.8 ends JSON output without a newline.
+                    // Like nix-instantiate, JSON output has no trailing newline.
                     let _ = if self.json { write!(stdout, "{out}") } else { writeln!(stdout, "{out}") };
                 }
+                let _ = stdout.flush();
                 0
             }
             Err(e) => {
@@ -68,11 +69,10 @@ impl EvalCommand {
         let paths = if self.attr.is_empty() { vec![String::new()] } else { self.attr.clone() };
         let mut outputs = Vec::new();
         for path in paths {
-            let v = if path.is_empty() {
-                auto_call(ev, root.clone(), &args)?
-            } else {
-                select_attr_path(ev, root.clone(), &path, &args)?
-            };
+            let v = select_attr_path(ev, root.clone(), &path, &args)?;
+            // As in `nix-instantiate --eval`, the result is only called when arguments
+            // were given.
+            let v = if args.is_empty() { v } else { auto_call(ev, v, &args)? };
             outputs.push(self.render(ev, v)?);
         }
         Ok(outputs)

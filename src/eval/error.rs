@@ -85,30 +85,50 @@ impl EvalError {
     }
 }
 
+/// Longest stretch of a source line shown in an error, in characters.
+const MAX_SHOWN_LINE: usize = 100;
+
 fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
     let (Some(loc), Some(src)) = (sources.locate(span), sources.get(span.file)) else {
         return;
     };
     let _ = writeln!(out, "\n       at {}:{}:{}:\n", loc.file_name(), loc.line, loc.column);
     let width = (loc.line + 1).to_string().len();
+    let col = loc.column as usize - 1;
+    // Long lines (generated code) are shown as a window around the error.
+    let start = col.saturating_sub(MAX_SHOWN_LINE / 2);
+    let window = |line: &str| -> String {
+        let chars: Vec<char> = line.chars().collect();
+        let end = (start + MAX_SHOWN_LINE).min(chars.len());
+        let mut shown: String = chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default();
+        if start > 0 {
+            shown.insert_str(0, "…");
+        }
+        if end < chars.len() {
+            shown.push('…');
+        }
+        shown
+    };
     if loc.line > 1 {
-        let _ = writeln!(out, "       {:>width$}| {}", loc.line - 1, src.line_text(loc.line - 1));
+        let _ = writeln!(out, "       {:>width$}| {}", loc.line - 1, window(src.line_text(loc.line - 1)));
     }
     let text = src.line_text(loc.line);
-    let _ = writeln!(out, "       {:>width$}| {}", loc.line, text);
+    let _ = writeln!(out, "       {:>width$}| {}", loc.line, window(text));
     let prefix: String = text
         .chars()
-        .take(loc.column as usize - 1)
+        .skip(start)
+        .take(col - start)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
+    let lead = if start > 0 { " " } else { "" };
     let span_len = {
-        let line_rest = text.chars().count().saturating_sub(loc.column as usize - 1);
+        let line_rest = text.chars().count().saturating_sub(col);
         let len = src
             .text
             .get(span.start as usize..span.end as usize)
             .map(|s| s.chars().take_while(|c| *c != '\n').count())
             .unwrap_or(1);
-        len.clamp(1, line_rest.max(1))
+        len.clamp(1, line_rest.clamp(1, MAX_SHOWN_LINE))
     };
-    let _ = writeln!(out, "       {:>width$}| {}{}", "", prefix, "^".repeat(span_len));
+    let _ = writeln!(out, "       {:>width$}| {lead}{}{}", "", prefix, "^".repeat(span_len));
 }

@@ -215,8 +215,9 @@ impl<'g> Lowerer<'g> {
 
     /// Resolves a variable, skipping the `skip` innermost scopes (for `inherit`).
     fn resolve(&self, name: Symbol, span: Span, skip: usize) -> LResult<ExprRef> {
+        let mut depth = skip as u32;
         let mut withs = Vec::new();
-        for (depth, scope) in (skip as u32..).zip(self.scopes.iter().rev().skip(skip)) {
+        for scope in self.scopes.iter().rev().skip(skip) {
             match scope {
                 Scope::Lexical(names) => {
                     if let Some(&slot) = names.get(&name) {
@@ -225,6 +226,7 @@ impl<'g> Lowerer<'g> {
                 }
                 Scope::With => withs.push(depth),
             }
+            depth += 1;
         }
         if let Some(v) = self.globals.get(&name) {
             return Ok(alloc(ExprKind::Literal(v.clone()), span));
@@ -593,8 +595,8 @@ impl<'g> Lowerer<'g> {
 
     fn lower_pending_attrs(&mut self, mut pending: PendingAttrs, span: Span) -> LResult<ExprRef> {
         let recursive = pending.recursive;
-        // Sets are kept sorted by symbol id, which is not source order when a name was
-        // interned earlier; slots of recursive sets follow the same order.
+        // Sets are stored sorted by symbol; sorting here makes building them at run time a
+        // plain copy (and for `rec`, the slot order is the same order).
         pending.statics.sort_by_key(|(name, _)| *name);
         if recursive {
             let names: FxHashMap<Symbol, u32> =

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// Evaluation frames deeper than this are reported as a stack overflow.
-const MAX_DEPTH: usize = 1_500_000;
+const MAX_DEPTH: usize = 1_000_000;
 /// The native stack is checked (and grown) every this many evaluation levels.
 const STACK_CHECK_INTERVAL: usize = 8;
 /// Stack that must remain at a check: enough for the frames until the next check.
@@ -64,6 +64,7 @@ impl Evaluator {
         prefix: Option<&[Symbol]>,
     ) -> EvalResult<ExprRef> {
         let file = self.sources.add(origin, Rc::from(text));
+        check_nesting(text, file)?;
         let parse = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || rnix::Root::parse(text));
         let errors = parse.errors();
         if !errors.is_empty() {
@@ -156,12 +157,12 @@ impl Evaluator {
     /// are already known is done at once, saving a thunk (it cannot fail or diverge).
     #[inline(always)]
     fn delay_arg(&mut self, expr: ExprRef, env: &Rc<Env>) -> Value {
-        if let ExprKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } = &expr.kind
-            && let (Some(Value::Int(a)), Some(Value::Int(b))) = (known_int(lhs, env), known_int(rhs, env))
-        {
-            let r = if *op == BinOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
-            if let Some(r) = r {
-                return Value::Int(r);
+        if let ExprKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } = &expr.kind {
+            if let (Some(Value::Int(a)), Some(Value::Int(b))) = (known_int(lhs, env), known_int(rhs, env)) {
+                let r = if *op == BinOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
+                if let Some(r) = r {
+                    return Value::Int(r);
+                }
             }
         }
         self.delay(expr, env)
@@ -229,11 +230,15 @@ impl Evaluator {
                         other => return self.call(other, a, expr.span),
                     }
                 }
+                ExprKind::Binary { op, lhs, rhs } => {
+                    return self.eval_binary(*op, lhs, rhs, env, expr.span);
+                }
                 _ => return self.eval_other(expr, env),
             }
         }
     }
 
+    #[inline(never)]
     fn eval_other(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         let span = expr.span;
         match &expr.kind {
@@ -243,13 +248,15 @@ impl Evaluator {
             }
             ExprKind::HasAttr { subject, path } => {
                 let mut v = self.eval(subject, env)?;
-                for key in path.iter() {
+                for (i, key) in path.iter().enumerate() {
                     let name = match self.attr_key(key, env)? {
                         Some(n) => n,
                         None => return Ok(Value::Bool(false)),
                     };
                     let Value::Attrs(attrs) = v else { return Ok(Value::Bool(false)) };
                     match attrs.get(name) {
+                        // Only the sets along the path are forced, not the final value.
+                        Some(_) if i + 1 == path.len() => return Ok(Value::Bool(true)),
                         Some(inner) => v = self.force(inner)?,
                         None => return Ok(Value::Bool(false)),
                     }
@@ -312,11 +319,11 @@ impl Evaluator {
                 let mut out = String::new();
                 for (i, part) in parts.iter().enumerate() {
                     let v = self.eval(part, env)?;
-                    if i == 0
-                        && let Value::Path(p) = &v
-                    {
-                        out.push_str(p);
-                        continue;
+                    if i == 0 {
+                        if let Value::Path(p) = &v {
+                            out.push_str(p);
+                            continue;
+                        }
                     }
                     let s = self.coerce_to_string(&v, part.span, CoerceOpts::interpolation())?;
                     if !s.context.is_empty() {
@@ -341,6 +348,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn eval_var(&mut self, var: &Var, env: &Rc<Env>, span: Span) -> EvalResult<Value> {
         match var {
             Var::Local { depth, slot } => {
@@ -397,6 +405,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn force_thunk(&mut self, t: &Rc<Thunk>) -> EvalResult<Value> {
         let saved = {
             let mut state = t.0.borrow_mut();
@@ -553,6 +562,7 @@ impl Evaluator {
         e.with_frame(span, what)
     }
 
+    #[inline(never)]
     fn bind_args(&mut self, closure: &Closure, arg: Value, span: Span) -> EvalResult<Rc<Env>> {
         let def = closure.def;
         match &def.param {
@@ -589,9 +599,8 @@ impl Evaluator {
                         },
                     }
                 }
-                if !ellipsis
-                    && used < attrs.len()
-                    && let Some(extra) = attrs
+                if !ellipsis && used < attrs.len() {
+                    if let Some(extra) = attrs
                         .sorted_by_name()
                         .into_iter()
                         .find(|a| !formals.iter().any(|f| f.name == a.name))
@@ -605,6 +614,7 @@ impl Evaluator {
                             ),
                             span,
                         ));
+                    }
                 }
                 if bind.is_some() {
                     env.set(formals.len(), forced.clone());
@@ -726,6 +736,7 @@ impl Evaluator {
         Value::attrs(attrs)
     }
 
+    #[inline(never)]
     fn eval_binary(
         &mut self,
         op: BinOp,
@@ -762,10 +773,10 @@ impl Evaluator {
             _ => {
                 let l = self.eval_leaf(lhs, env)?;
                 let r = self.eval_leaf(rhs, env)?;
-                if let (Value::Int(a), Value::Int(b)) = (&l, &r)
-                    && let Some(v) = int_binary(op, *a, *b)
-                {
-                    return Ok(v);
+                if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
+                    if let Some(v) = int_binary(op, *a, *b) {
+                        return Ok(v);
+                    }
                 }
                 match op {
                     BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
@@ -1065,13 +1076,14 @@ impl Evaluator {
             Value::Null if opts.coerce_more => Ok(NixString::plain(String::new())),
             Value::List(items) if opts.coerce_more => {
                 let mut out = NixString::default();
+                let n = items.0.len();
                 for (i, item) in items.0.iter().enumerate() {
                     let s = self.coerce_to_string(item, span, opts)?;
                     out.text.push_str(&s.text);
                     out.context.extend(&s.context);
-                    // Like Nix, no separator after an empty list.
-                    let empty_list = matches!(self.force(item)?, Value::List(l) if l.0.is_empty());
-                    if i + 1 < items.0.len() && !empty_list {
+                    // Nix adds no separator after an empty nested list.
+                    let empty_list = matches!(self.force(item)?, Value::List(ref l) if l.0.is_empty());
+                    if i + 1 < n && !empty_list {
                         out.text.push(' ');
                     }
                 }
@@ -1207,6 +1219,36 @@ fn function_name(closure: &Closure) -> String {
         Some(n) => format!("function '{n}'"),
         None => "anonymous function".to_owned(),
     }
+}
+
+/// Brackets nested deeper than this are refused before parsing: the syntax tree library
+/// slows down quadratically on deeper trees, and no real configuration comes close.
+const MAX_NESTING: usize = 10_000;
+
+fn check_nesting(text: &str, file: super::source::FileId) -> EvalResult<()> {
+    use rnix::SyntaxKind as K;
+    let mut depth = 0usize;
+    let mut offset = 0u32;
+    for (kind, tok) in rnix::tokenize(text) {
+        match kind {
+            K::TOKEN_L_PAREN | K::TOKEN_L_BRACK | K::TOKEN_L_BRACE | K::TOKEN_INTERPOL_START => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(EvalError::new(
+                        ErrorKind::Parse,
+                        format!("expression nested too deeply (more than {MAX_NESTING} levels of brackets)"),
+                        Span { file, start: offset, end: offset + tok.len() as u32 },
+                    ));
+                }
+            }
+            K::TOKEN_R_PAREN | K::TOKEN_R_BRACK | K::TOKEN_R_BRACE | K::TOKEN_INTERPOL_END => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        offset += tok.len() as u32;
+    }
+    Ok(())
 }
 
 fn describe_parse_error(e: &rnix::ParseError, len: usize) -> (String, (u32, u32)) {

@@ -91,15 +91,14 @@ pub fn write_attr_name(out: &mut String, name: &str) {
 }
 
 fn is_plain_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
-        _ => return false,
+    // Nix 2.8's rule: identifier characters, not starting with a digit, `-` or `'`; of the
+    // keywords, only `if` is quoted.
+    match name.chars().next() {
+        None => return false,
+        Some(c) if c.is_ascii_digit() || c == '-' || c == '\'' => return false,
+        _ => {}
     }
-    if matches!(name, "if" | "then" | "else" | "assert" | "with" | "let" | "in" | "rec" | "inherit" | "or") {
-        return false;
-    }
-    chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'))
+    name != "if" && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'))
 }
 
 /// Converts a value to JSON text as `builtins.toJSON` does, forcing it deeply. Paths are

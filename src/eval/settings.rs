@@ -31,7 +31,8 @@ pub struct Settings {
     pub write_store: bool,
     /// `builtins.currentSystem`.
     pub system: String,
-    /// `-I` entries first, then `NIX_PATH`, then `sysrebuild=…`.
+    /// `-I` entries first, then `NIX_PATH` (this is `builtins.nixPath`). `<sysrebuild>`
+    /// is resolved after these, to sysrebuild's own Nix files.
     pub search_path: Vec<SearchPathEntry>,
 }
 
@@ -47,10 +48,7 @@ impl Default for Settings {
             store_root: None,
             write_store: false,
             system: default_system(),
-            search_path: vec![SearchPathEntry {
-                prefix: Some("sysrebuild".to_owned()),
-                path: sysrebuild_root(),
-            }],
+            search_path: Vec::new(),
         }
     }
 }
@@ -59,43 +57,44 @@ impl Settings {
     /// Settings with the search path built from `-I` entries and `NIX_PATH`.
     pub fn with_search_path(include: &[String]) -> Self {
         let mut s = Settings::default();
-        let mut entries: Vec<SearchPathEntry> = include.iter().map(|i| SearchPathEntry::parse(i)).collect();
+        s.search_path = include.iter().map(|i| SearchPathEntry::parse(i)).collect();
         if let Ok(nix_path) = std::env::var("NIX_PATH") {
-            entries.extend(nix_path.split(':').filter(|e| !e.is_empty()).map(SearchPathEntry::parse));
+            s.search_path.extend(nix_path.split(':').filter(|e| !e.is_empty()).map(SearchPathEntry::parse));
         }
-        entries.append(&mut s.search_path);
-        s.search_path = entries;
         s
     }
 
     /// Resolves `<name/rest>` against the search path; `None` if no entry has it.
     pub fn resolve_search_path(&self, wanted: &str) -> Option<String> {
-        resolve_search_path(&self.search_path, wanted)
+        resolve_in(&self.search_path, wanted).or_else(|| {
+            let own = SearchPathEntry { prefix: Some("sysrebuild".to_owned()), path: sysrebuild_root() };
+            resolve_in(std::slice::from_ref(&own), wanted)
+        })
     }
 }
 
-/// Resolves `name/rest` against search path `entries` (as `<name/rest>` and
-/// `builtins.findFile` do): the first entry whose prefix matches and under which the file
-/// exists; `None` if there is none.
-pub fn resolve_search_path(entries: &[SearchPathEntry], wanted: &str) -> Option<String> {
-    for entry in entries {
-        let candidate = match &entry.prefix {
-            None => format!("{}/{}", entry.path, wanted),
-            Some(prefix) => {
-                if wanted == prefix {
-                    entry.path.clone()
-                } else if let Some(rest) = wanted.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/')) {
-                    format!("{}/{}", entry.path, rest)
-                } else {
-                    continue;
+/// Resolves `wanted` against `entries` in order, like Nix's `findFile`.
+pub fn resolve_in(entries: &[SearchPathEntry], wanted: &str) -> Option<String> {
+    {
+        for entry in entries {
+            let candidate = match &entry.prefix {
+                None => format!("{}/{}", entry.path, wanted),
+                Some(prefix) => {
+                    if wanted == prefix {
+                        entry.path.clone()
+                    } else if let Some(rest) = wanted.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/')) {
+                        format!("{}/{}", entry.path, rest)
+                    } else {
+                        continue;
+                    }
                 }
+            };
+            if Path::new(&candidate).exists() {
+                return Some(super::path::canonicalise(&absolute(&candidate)));
             }
-        };
-        if Path::new(&candidate).exists() {
-            return Some(super::path::canonicalise(&absolute(&candidate)));
         }
+        None
     }
-    None
 }
 
 fn absolute(p: &str) -> String {
@@ -119,11 +118,12 @@ pub fn sysrebuild_root() -> String {
     if let Ok(root) = std::env::var("SYSREBUILD_ROOT") {
         return root;
     }
-    if let Ok(exe) = std::env::current_exe()
-        && let Some(share) = exe.parent().and_then(|bin| bin.parent()).map(|p| p.join("share/sysrebuild"))
-        && share.join("lib").is_dir()
-    {
-        return share.display().to_string();
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(share) = exe.parent().and_then(|bin| bin.parent()).map(|p| p.join("share/sysrebuild")) {
+            if share.join("lib").is_dir() {
+                return share.display().to_string();
+            }
+        }
     }
     env!("CARGO_MANIFEST_DIR").to_owned()
 }

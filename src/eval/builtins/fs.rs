@@ -9,7 +9,7 @@ use super::store_state::{real_path, store_of};
 use super::{arg_attrs, arg_list, error, io_error_text};
 use crate::eval::error::EvalResult;
 use crate::eval::machine::{CoerceOpts, Evaluator};
-use crate::eval::settings::{SearchPathEntry, resolve_search_path};
+use crate::eval::settings::{SearchPathEntry, resolve_in};
 use crate::eval::source::Span;
 use crate::eval::symbol::Symbol;
 use crate::eval::value::{Attrs, Context, NixString, PrimOp, Value};
@@ -178,7 +178,7 @@ fn find_file(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value
         });
     }
     let wanted = string_no_context(ev, &args[1], span)?;
-    match resolve_search_path(&entries, &wanted) {
+    match resolve_in(&entries, &wanted) {
         Some(p) => Ok(Value::Path(Rc::from(p))),
         None => Err(error(
             format!(

@@ -5,14 +5,21 @@
 
 mod add_path;
 mod attrs;
+mod context;
 mod control;
 mod derivation;
 mod fs;
+mod hashes;
+mod json;
 mod lists;
+mod names;
 mod numbers;
+mod serialise;
 pub(crate) mod store;
 pub(crate) mod store_state;
+mod strings;
 mod types;
+mod xml;
 
 use super::error::{ErrorKind, EvalError, EvalResult};
 use super::machine::{CoerceOpts, Evaluator};
@@ -28,6 +35,8 @@ use std::rc::Rc;
 pub struct BuiltinState {
     /// Derivations, added sources and references known to the store builtins.
     pub(crate) store: store_state::StoreState,
+    /// Compiled regular expressions of `match` and `split`, by pattern.
+    pub regexes: super::text::regex::RegexCache,
 }
 
 /// Names that are global without the `builtins.` prefix (all others get a `__` alias).
@@ -54,7 +63,7 @@ const GLOBAL_NAMES: &[&str] = &[
 ];
 
 /// Every builtin function table.
-fn tables() -> [&'static [PrimOp]; 8] {
+fn tables() -> [&'static [PrimOp]; 15] {
     [
         types::PRIMOPS,
         control::PRIMOPS,
@@ -64,6 +73,13 @@ fn tables() -> [&'static [PrimOp]; 8] {
         store::PRIMOPS,
         derivation::PRIMOPS,
         fs::PRIMOPS,
+        strings::PRIMOPS,
+        names::PRIMOPS,
+        hashes::PRIMOPS,
+        context::PRIMOPS,
+        serialise::PRIMOPS,
+        xml::PRIMOPS,
+        json::PRIMOPS,
     ]
 }
 
@@ -179,6 +195,18 @@ pub(crate) fn arg_string(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResul
     }
 }
 
+/// Forces a string argument that must not refer to the store (Nix's `forceStringNoCtx`).
+pub(crate) fn arg_string_no_ctx(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<NixString>> {
+    let s = arg_string(ev, v, span)?;
+    if let Some(elem) = s.context.iter().next() {
+        return Err(error(
+            format!("the string '{}' is not allowed to refer to a store path (such as '{elem}')", s.text),
+            span,
+        ));
+    }
+    Ok(s)
+}
+
 /// Forces a function argument.
 pub(crate) fn arg_function(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Value> {
     let f = ev.force(v)?;
@@ -235,3 +263,22 @@ pub fn io_error_text(e: &std::io::Error) -> String {
 
 #[cfg(test)]
 mod store_tests;
+
+/// Evaluates `src` deeply and prints the result as `nix-instantiate --eval --strict` does,
+/// or `error: <message>`; for the builtins' unit tests.
+#[cfg(test)]
+pub(crate) fn eval_print(src: &str) -> String {
+    let mut ev = Evaluator::new(super::settings::Settings::default());
+    match ev.eval_string(src, "/").and_then(|v| ev.force_deep(&v)) {
+        Ok(v) => super::print::print_value(&v),
+        Err(e) => format!("error: {}", e.message),
+    }
+}
+
+/// Asserts that each source evaluates (see [`eval_print`]) to its expected output.
+#[cfg(test)]
+pub(crate) fn check_cases(cases: &[(&str, &str)]) {
+    for (src, expected) in cases {
+        assert_eq!(eval_print(src), *expected, "{src}");
+    }
+}
