@@ -5,6 +5,7 @@
 
 mod eval_args;
 mod eval_cmd;
+mod instantiate_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -20,6 +21,17 @@ pub struct Cli {
 enum Command {
     /// Evaluate a Nix expression and print the result (like `nix-instantiate --eval`).
     Eval(eval_cmd::EvalCommand),
+    /// Write the store derivations (.drv files) of a Nix file to a store and print their
+    /// paths (like `nix-instantiate --store DIR`).
+    ///
+    /// The value of FILE (after `-A` selection and auto-calling with `--arg`/`--argstr`)
+    /// must be a derivation, a list of derivations, or a set whose attributes are
+    /// derivations (nested sets with `recurseForDerivations = true` are searched too).
+    /// Sources and `builtins.toFile` texts the derivations use are written as well. A
+    /// derivation selected through an output other than `out` prints as `DRV!OUTPUT`.
+    ///
+    /// Example: sysrebuild instantiate release.nix -A hello --store /tmp/store
+    Instantiate(instantiate_cmd::InstantiateCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -54,6 +66,7 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Eval(cmd) => cmd.run(),
+        Command::Instantiate(cmd) => cmd.run(),
     }
 }
 

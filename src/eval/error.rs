@@ -102,7 +102,7 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
         let end = (start + MAX_SHOWN_LINE).min(chars.len());
         let mut shown: String = chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default();
         if start > 0 {
-            shown.insert_str(0, "…");
+            shown.insert(0, '…');
         }
         if end < chars.len() {
             shown.push('…');

@@ -215,9 +215,8 @@ impl<'g> Lowerer<'g> {
 
     /// Resolves a variable, skipping the `skip` innermost scopes (for `inherit`).
     fn resolve(&self, name: Symbol, span: Span, skip: usize) -> LResult<ExprRef> {
-        let mut depth = skip as u32;
         let mut withs = Vec::new();
-        for scope in self.scopes.iter().rev().skip(skip) {
+        for (depth, scope) in (skip as u32..).zip(self.scopes.iter().rev().skip(skip)) {
             match scope {
                 Scope::Lexical(names) => {
                     if let Some(&slot) = names.get(&name) {
@@ -226,7 +225,6 @@ impl<'g> Lowerer<'g> {
                 }
                 Scope::With => withs.push(depth),
             }
-            depth += 1;
         }
         if let Some(v) = self.globals.get(&name) {
             return Ok(alloc(ExprKind::Literal(v.clone()), span));

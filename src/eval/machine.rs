@@ -157,12 +157,12 @@ impl Evaluator {
     /// are already known is done at once, saving a thunk (it cannot fail or diverge).
     #[inline(always)]
     fn delay_arg(&mut self, expr: ExprRef, env: &Rc<Env>) -> Value {
-        if let ExprKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } = &expr.kind {
-            if let (Some(Value::Int(a)), Some(Value::Int(b))) = (known_int(lhs, env), known_int(rhs, env)) {
-                let r = if *op == BinOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
-                if let Some(r) = r {
-                    return Value::Int(r);
-                }
+        if let ExprKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } = &expr.kind
+            && let (Some(Value::Int(a)), Some(Value::Int(b))) = (known_int(lhs, env), known_int(rhs, env))
+        {
+            let r = if *op == BinOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
+            if let Some(r) = r {
+                return Value::Int(r);
             }
         }
         self.delay(expr, env)
@@ -319,11 +319,11 @@ impl Evaluator {
                 let mut out = String::new();
                 for (i, part) in parts.iter().enumerate() {
                     let v = self.eval(part, env)?;
-                    if i == 0 {
-                        if let Value::Path(p) = &v {
-                            out.push_str(p);
-                            continue;
-                        }
+                    if i == 0
+                        && let Value::Path(p) = &v
+                    {
+                        out.push_str(p);
+                        continue;
                     }
                     let s = self.coerce_to_string(&v, part.span, CoerceOpts::interpolation())?;
                     if !s.context.is_empty() {
@@ -599,22 +599,22 @@ impl Evaluator {
                         },
                     }
                 }
-                if !ellipsis && used < attrs.len() {
-                    if let Some(extra) = attrs
+                if !ellipsis
+                    && used < attrs.len()
+                    && let Some(extra) = attrs
                         .sorted_by_name()
                         .into_iter()
                         .find(|a| !formals.iter().any(|f| f.name == a.name))
-                    {
-                        return Err(EvalError::new(
-                            ErrorKind::Other,
-                            format!(
-                                "{} called with unexpected argument '{}'",
-                                function_name(closure),
-                                extra.name
-                            ),
-                            span,
-                        ));
-                    }
+                {
+                    return Err(EvalError::new(
+                        ErrorKind::Other,
+                        format!(
+                            "{} called with unexpected argument '{}'",
+                            function_name(closure),
+                            extra.name
+                        ),
+                        span,
+                    ));
                 }
                 if bind.is_some() {
                     env.set(formals.len(), forced.clone());
@@ -773,10 +773,10 @@ impl Evaluator {
             _ => {
                 let l = self.eval_leaf(lhs, env)?;
                 let r = self.eval_leaf(rhs, env)?;
-                if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
-                    if let Some(v) = int_binary(op, *a, *b) {
-                        return Ok(v);
-                    }
+                if let (Value::Int(a), Value::Int(b)) = (&l, &r)
+                    && let Some(v) = int_binary(op, *a, *b)
+                {
+                    return Ok(v);
                 }
                 match op {
                     BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),

@@ -56,12 +56,11 @@ impl Default for Settings {
 impl Settings {
     /// Settings with the search path built from `-I` entries and `NIX_PATH`.
     pub fn with_search_path(include: &[String]) -> Self {
-        let mut s = Settings::default();
-        s.search_path = include.iter().map(|i| SearchPathEntry::parse(i)).collect();
+        let mut search_path: Vec<SearchPathEntry> = include.iter().map(|i| SearchPathEntry::parse(i)).collect();
         if let Ok(nix_path) = std::env::var("NIX_PATH") {
-            s.search_path.extend(nix_path.split(':').filter(|e| !e.is_empty()).map(SearchPathEntry::parse));
+            search_path.extend(nix_path.split(':').filter(|e| !e.is_empty()).map(SearchPathEntry::parse));
         }
-        s
+        Settings { search_path, ..Settings::default() }
     }
 
     /// Resolves `<name/rest>` against the search path; `None` if no entry has it.
@@ -118,12 +117,11 @@ pub fn sysrebuild_root() -> String {
     if let Ok(root) = std::env::var("SYSREBUILD_ROOT") {
         return root;
     }
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(share) = exe.parent().and_then(|bin| bin.parent()).map(|p| p.join("share/sysrebuild")) {
-            if share.join("lib").is_dir() {
-                return share.display().to_string();
-            }
-        }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(share) = exe.parent().and_then(|bin| bin.parent()).map(|p| p.join("share/sysrebuild"))
+        && share.join("lib").is_dir()
+    {
+        return share.display().to_string();
     }
     env!("CARGO_MANIFEST_DIR").to_owned()
 }

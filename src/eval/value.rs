@@ -114,7 +114,9 @@ impl NixString {
 pub type ContextElem = Rc<str>;
 
 /// The set of store paths a string depends on.
+/// Boxed so that strings without context (the common case) stay small.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[allow(clippy::box_collection)]
 pub struct Context(Option<Box<BTreeSet<ContextElem>>>);
 
 impl Context {

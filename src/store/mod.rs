@@ -7,6 +7,7 @@
 //! - [`nar`] / [`nar_restore`]: writing and reading NAR archives.
 //! - [`derivation`] / [`derivation_hash`]: `.drv` files in ATerm form
 //!   ([`aterm`]), hashing modulo fixed outputs, output paths.
+//! - [`writer`]: putting text files and file trees into a (relocated) store.
 
 pub mod aterm;
 pub mod base64;
@@ -17,3 +18,4 @@ pub mod nar;
 pub mod nar_restore;
 pub mod nix32;
 pub mod path;
+pub mod writer;

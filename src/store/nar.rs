@@ -115,10 +115,20 @@ pub fn padding(len: u64) -> usize {
 /// Serialises the file system object at `path` (not following a top-level
 /// symlink) as a NAR into `out`.
 pub fn dump_path(path: &Path, out: impl Write) -> Result<(), NarWriteError> {
+    dump_path_filtered(path, &mut |_| true, out)
+}
+
+/// Like [`dump_path`], but leaves out every directory entry (below the top)
+/// for which `include` returns false, as Nix's path filters do.
+pub fn dump_path_filtered(
+    path: &Path,
+    include: &mut dyn FnMut(&Path) -> bool,
+    out: impl Write,
+) -> Result<(), NarWriteError> {
     let mut w = NarWriter::new(out);
     w.write_str(NAR_MAGIC.as_bytes())
         .map_err(|e| io_err(path, e))?;
-    dump_node(&mut w, path)
+    dump_node(&mut w, path, include)
 }
 
 /// Serialises a single regular file's contents as a NAR (what Nix does for
@@ -149,7 +159,11 @@ fn io_err(path: &Path, source: io::Error) -> NarWriteError {
     }
 }
 
-fn dump_node<W: Write>(w: &mut NarWriter<W>, path: &Path) -> Result<(), NarWriteError> {
+fn dump_node<W: Write>(
+    w: &mut NarWriter<W>,
+    path: &Path,
+    include: &mut dyn FnMut(&Path) -> bool,
+) -> Result<(), NarWriteError> {
     let meta = fs::symlink_metadata(path).map_err(|e| io_err(path, e))?;
     let ft = meta.file_type();
     if ft.is_file() {
@@ -181,11 +195,14 @@ fn dump_node<W: Write>(w: &mut NarWriter<W>, path: &Path) -> Result<(), NarWrite
         head(w, &["(", "type", "directory"]).map_err(|e| io_err(path, e))?;
         for name in names {
             let child = path.join(&name);
+            if !include(&child) {
+                continue;
+            }
             head(w, &["entry", "(", "name"]).map_err(|e| io_err(&child, e))?;
             w.write_str(name.as_bytes())
                 .map_err(|e| io_err(&child, e))?;
             w.write_str(b"node").map_err(|e| io_err(&child, e))?;
-            dump_node(w, &child)?;
+            dump_node(w, &child, include)?;
             w.write_str(b")").map_err(|e| io_err(&child, e))?;
         }
         w.write_str(b")").map_err(|e| io_err(path, e))

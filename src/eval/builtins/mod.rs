@@ -3,9 +3,12 @@
 //! Each group of builtins lives in its own module and exports a `PRIMOPS` table; `install`
 //! puts them all into the evaluator's global scope.
 
+mod add_path;
 mod attrs;
 mod context;
 mod control;
+mod derivation;
+mod fs;
 mod hashes;
 mod json;
 mod lists;
@@ -13,6 +16,7 @@ mod names;
 mod numbers;
 mod serialise;
 pub(crate) mod store;
+pub(crate) mod store_state;
 mod strings;
 mod types;
 mod xml;
@@ -29,6 +33,8 @@ use std::rc::Rc;
 /// State that builtins keep between calls.
 #[derive(Default)]
 pub struct BuiltinState {
+    /// Derivations, added sources and references known to the store builtins.
+    pub(crate) store: store_state::StoreState,
     /// Compiled regular expressions of `match` and `split`, by pattern.
     pub regexes: super::text::regex::RegexCache,
 }
@@ -57,7 +63,7 @@ const GLOBAL_NAMES: &[&str] = &[
 ];
 
 /// Every builtin function table.
-fn tables() -> [&'static [PrimOp]; 13] {
+fn tables() -> [&'static [PrimOp]; 15] {
     [
         types::PRIMOPS,
         control::PRIMOPS,
@@ -65,6 +71,8 @@ fn tables() -> [&'static [PrimOp]; 13] {
         lists::PRIMOPS,
         attrs::PRIMOPS,
         store::PRIMOPS,
+        derivation::PRIMOPS,
+        fs::PRIMOPS,
         strings::PRIMOPS,
         names::PRIMOPS,
         hashes::PRIMOPS,
@@ -251,6 +259,9 @@ pub fn io_error_text(e: &std::io::Error) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod store_tests;
 
 /// Evaluates `src` deeply and prints the result as `nix-instantiate --eval --strict` does,
 /// or `error: <message>`; for the builtins' unit tests.
