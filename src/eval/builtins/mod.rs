@@ -8,6 +8,7 @@ mod attrs;
 mod context;
 mod control;
 mod derivation;
+mod fetch;
 mod fs;
 mod hashes;
 mod json;
@@ -63,7 +64,7 @@ const GLOBAL_NAMES: &[&str] = &[
 ];
 
 /// Every builtin function table.
-fn tables() -> [&'static [PrimOp]; 15] {
+fn tables() -> [&'static [PrimOp]; 16] {
     [
         types::PRIMOPS,
         control::PRIMOPS,
@@ -80,6 +81,7 @@ fn tables() -> [&'static [PrimOp]; 15] {
         serialise::PRIMOPS,
         xml::PRIMOPS,
         json::PRIMOPS,
+        fetch::PRIMOPS,
     ]
 }
 
@@ -128,6 +130,9 @@ pub fn install(ev: &mut Evaluator) {
     // first and gets its code once the globals (which it uses) exist.
     let deriv_thunk = Rc::new(Thunk(RefCell::new(ThunkState::Evaluated(Value::Null))));
     builtins.push((Symbol::intern("derivation"), Value::Thunk(deriv_thunk.clone())));
+    // `builtins.builtins` is the set itself.
+    let self_thunk = Rc::new(Thunk(RefCell::new(ThunkState::Evaluated(Value::Null))));
+    builtins.push((Symbol::intern("builtins"), Value::Thunk(self_thunk.clone())));
     let builtins_attrs = Rc::new(Attrs::from_unsorted(
         builtins
             .iter()
@@ -139,10 +144,11 @@ pub fn install(ev: &mut Evaluator) {
         if GLOBAL_NAMES.contains(&n) || matches!(n, "true" | "false" | "null") {
             ev.globals.insert(*name, v.clone());
         }
-        if !matches!(n, "true" | "false" | "null") {
+        if !matches!(n, "true" | "false" | "null" | "builtins") {
             ev.globals.insert(Symbol::intern(&format!("__{n}")), v.clone());
         }
     }
+    *self_thunk.0.borrow_mut() = ThunkState::Evaluated(Value::Attrs(builtins_attrs.clone()));
     ev.globals.insert(Symbol::intern("builtins"), Value::Attrs(builtins_attrs));
     match ev.parse(DERIVATION_NIX, Origin::String, "/", None) {
         Ok(expr) => *deriv_thunk.0.borrow_mut() = ThunkState::Pending(expr, ev.empty_env()),
