@@ -303,16 +303,17 @@ rec {
       (acc: u:
         let
           n = length u.path;
-          go = i: v:
-            if i == n then u.update v
+          where = builtins.concatStringsSep "." u.path;
+          # `exists` tells whether `v` is really at this position; missing
+          # parents become empty sets, a missing leaf throws when read.
+          go = i: exists: v:
+            if i == n then u.update (if exists then v else throw "updateManyAttrsByPath: path '${where}' does not exist")
+            else if exists && !isAttrs v then throw "updateManyAttrsByPath: path '${where}' goes through a non-attribute set"
             else
-              let name = elemAt u.path i; base = if isAttrs v then v else { }; in
-              base // {
-                ${name} = go (i + 1) (base.${name} or (throw
-                  "updateManyAttrsByPath: path '${builtins.concatStringsSep "." u.path}' does not exist"));
-              };
+              let name = elemAt u.path i; base = if exists then v else { }; in
+              base // { ${name} = go (i + 1) (base ? ${name}) (base.${name} or null); };
         in
-        go 0 acc)
+        go 0 true acc)
       value
       updates;
 }

@@ -1,0 +1,369 @@
+# Unit tests for <sysrebuild/lib>, in the style of lib.runTests:
+# every attribute `testName = { expr = ...; expected = ...; }` must have
+# expr == expected. Run by tests/lib.rs under sysrebuild and Nix 2.8.
+# Values are kept JSON-printable (no functions or paths in expr/expected).
+let
+  lib = import <sysrebuild/lib>;
+  fails = v: !(builtins.tryEval (builtins.deepSeq v v)).success;
+in
+with lib;
+{
+  # ---------------------------------------------------------------- trivial
+  testId = { expr = id 3; expected = 3; };
+  testConst = { expr = const 1 "x"; expected = 1; };
+  testPipe = { expr = pipe 2 [ (x: x + 1) (x: x * 3) ]; expected = 9; };
+  testPipeEmpty = { expr = pipe 5 [ ]; expected = 5; };
+  testPipeStrings = { expr = pipe [ 1 2 ] [ (map toString) (concatStringsSep "-") ]; expected = "1-2"; };
+  testFlip = { expr = flip builtins.sub 1 10; expected = 9; };
+  testConcat = { expr = concat [ 1 ] [ 2 3 ]; expected = [ 1 2 3 ]; };
+  testOr = { expr = [ (lib.or false false) (lib.or false true) (lib.or true false) ]; expected = [ false true true ]; };
+  testAnd = { expr = [ (and true true) (and true false) (and false false) ]; expected = [ true false false ]; };
+  testXor = { expr = [ (xor true true) (xor true false) (xor false true) (xor false false) ]; expected = [ false true true false ]; };
+  testBitAnd = { expr = bitAnd 12 10; expected = 8; };
+  testBitOr = { expr = bitOr 12 10; expected = 14; };
+  testBitXor = { expr = bitXor 12 10; expected = 6; };
+  testBitNot = { expr = [ (bitNot 0) (bitNot 5) ]; expected = [ (-1) (-6) ]; };
+  testBoolToString = { expr = [ (boolToString true) (boolToString false) ]; expected = [ "true" "false" ]; };
+  testMergeAttrs = { expr = mergeAttrs { a = 1; b = 1; } { a = 2; c = 3; }; expected = { a = 2; b = 1; c = 3; }; };
+  testDefaultTo = { expr = [ (defaultTo 1 null) (defaultTo 1 2) (defaultTo 1 false) ]; expected = [ 1 2 false ]; };
+  testMapNullable = { expr = [ (mapNullable (x: x + 1) null) (mapNullable (x: x + 1) 1) ]; expected = [ null 2 ]; };
+  testMin = { expr = [ (min 2 5) (min 5 2) (min "b" "a") ]; expected = [ 2 2 "a" ]; };
+  testMax = { expr = [ (max 2 5) (max 5 2) (max 1.5 1) ]; expected = [ 5 5 1.5 ]; };
+  testMod = { expr = [ (mod 11 4) (mod (-11) 4) (mod 8 4) (mod 3 10) ]; expected = [ 3 (-3) 0 3 ]; };
+  testCompare = { expr = [ (compare 1 2) (compare 2 2) (compare 3 2) (compare "b" "a") ]; expected = [ (-1) 0 1 1 ]; };
+  testSplitByAndCompare = {
+    expr = sort (a: b: splitByAndCompare (hasPrefix "x") compare compare a b < 0) [ "b" "xb" "a" "xa" ];
+    expected = [ "xa" "xb" "a" "b" ];
+  };
+  testLessThan = { expr = [ (lessThan 1 2) (lessThan 2 1) ]; expected = [ true false ]; };
+  testArith = { expr = [ (add 1 2) (sub 5 2) (mul 2 3) (div 7 2) (inc 1) (dec 1) ]; expected = [ 3 3 6 3 2 0 ]; };
+  testSeq = { expr = seq 1 2; expected = 2; };
+  testDeepSeq = { expr = deepSeq { a = [ 1 ]; } "ok"; expected = "ok"; };
+  testDeepSeqThrows = { expr = fails (deepSeq { a = [ (throw "x") ]; } 1); expected = true; };
+  testWarnIfFalse = { expr = warnIf false "never" 1; expected = 1; };
+  testWarnIfNotTrue = { expr = warnIfNot true "never" 1; expected = 1; };
+  testThrowIf = { expr = [ (throwIf false "bad" 1) (fails (throwIf true "bad" 1)) ]; expected = [ 1 true ]; };
+  testThrowIfNot = { expr = [ (throwIfNot true "bad" 1) (fails (throwIfNot false "bad" 1)) ]; expected = [ 1 true ]; };
+  testShowWarningsNone = { expr = showWarnings [ ] 7; expected = 7; };
+  testInNixShell = { expr = inNixShell; expected = false; };
+  testIsFunction = {
+    expr = [ (isFunction (x: x)) (isFunction builtins.map) (isFunction { __functor = self: x: x; }) (isFunction { }) (isFunction 1) ];
+    expected = [ true true true false false ];
+  };
+  testFunctionArgs = { expr = functionArgs ({ a, b ? 1 }: a); expected = { a = false; b = true; }; };
+  testFunctionArgsPlain = { expr = functionArgs (x: x); expected = { }; };
+  testSetFunctionArgs = {
+    expr = let f = setFunctionArgs (args: args.a + 1) { a = false; }; in [ (functionArgs f) (f { a = 1; }) ];
+    expected = [ { a = false; } 2 ];
+  };
+  testFunctionArgsFunctor = { expr = functionArgs { __functor = self: { x ? 1 }: x; }; expected = { x = true; }; };
+  testMirrorFunctionArgs = {
+    expr = let g = mirrorFunctionArgs ({ x, y ? 2 }: x) (args: args.x * 10); in [ (functionArgs g) (g { x = 3; }) ];
+    expected = [ { x = false; y = true; } 30 ];
+  };
+  testToFunction = { expr = [ (toFunction 5 null) (toFunction (x: x + 1) 1) ]; expected = [ 5 2 ]; };
+  testToHexString = { expr = [ (toHexString 255) (toHexString 0) (toHexString 4096) ]; expected = [ "FF" "0" "1000" ]; };
+  testToBaseDigits = { expr = [ (toBaseDigits 2 6) (toBaseDigits 10 0) (toBaseDigits 16 255) ]; expected = [ [ 1 1 0 ] [ 0 ] [ 15 15 ] ]; };
+  testVersion = { expr = [ version trivial.release ]; expected = [ "sysrebuild" "sysrebuild" ]; };
+  testImportJSON = { expr = importJSON ./data/sample.json; expected = { a = 1; b = [ true null "x" ]; }; };
+  testImportTOML = { expr = importTOML ./data/sample.toml; expected = { name = "x"; section = { n = 2; }; }; };
+
+  # ----------------------------------------------------------- fixed points
+  testFix = { expr = fix (self: { a = 1; b = self.a + 1; }); expected = { a = 1; b = 2; }; };
+  testFixPrime = { expr = let x = fix' (self: { a = 1; b = self.a + 1; }); in [ x.b (x.__unfix__ { a = 10; }).b ]; expected = [ 2 11 ]; };
+  testConverge = { expr = converge (x: if x > 10 then x else x + 3) 0; expected = 12; };
+  testExtends = {
+    expr = fix (extends (final: prev: { b = prev.a + 1; c = final.b * 2; }) (self: { a = 1; }));
+    expected = { a = 1; b = 2; c = 4; };
+  };
+  testComposeExtensions = {
+    expr = fix (extends (composeExtensions (final: prev: { a = prev.a + 1; }) (final: prev: { b = prev.a * 10; })) (self: { a = 1; }));
+    expected = { a = 2; b = 20; };
+  };
+  testComposeManyExtensions = {
+    expr = fix (extends (composeManyExtensions [
+      (final: prev: { l = prev.l ++ [ 1 ]; })
+      (final: prev: { l = prev.l ++ [ 2 ]; })
+      (final: prev: { l = prev.l ++ [ 3 ]; })
+    ]) (self: { l = [ 0 ]; }));
+    expected = { l = [ 0 1 2 3 ]; };
+  };
+  testComposeManyExtensionsEmpty = { expr = fix (extends (composeManyExtensions [ ]) (self: { a = 1; })); expected = { a = 1; }; };
+  testMakeExtensible = {
+    expr = let x = makeExtensible (self: { a = 1; b = self.a + 1; }); in [ x.a x.b ];
+    expected = [ 1 2 ];
+  };
+  testMakeExtensibleOverride = {
+    expr = let x = (makeExtensible (self: { a = 1; b = self.a + 1; })).extend (final: prev: { a = prev.a + 10; }); in { inherit (x) a b; };
+    expected = { a = 11; b = 12; };
+  };
+  testMakeExtensibleTwice = {
+    expr = let
+      x = makeExtensible (self: { a = 1; b = self.a + 1; });
+      y = (x.extend (f: p: { a = 5; })).extend (f: p: { b = p.b * 100; c = f.b; });
+    in { inherit (y) a b c; };
+    expected = { a = 5; b = 600; c = 600; };
+  };
+  testMakeExtensibleCustomName = {
+    expr = ((makeExtensibleWithCustomName "over" (self: { a = 1; })).over (f: p: { a = 3; })).a;
+    expected = 3;
+  };
+  testToExtensionSet = { expr = fix (extends (toExtension { b = 2; }) (self: { a = 1; })); expected = { a = 1; b = 2; }; };
+  testToExtensionPrev = { expr = fix (extends (toExtension (prev: { a = prev.a + 1; })) (self: { a = 1; })); expected = { a = 2; }; };
+  testLibExtend = { expr = (lib.extend (final: prev: { answer = 42; double = x: 2 * x; })).double 21; expected = 42; };
+  testLibExtendSeesFinal = {
+    expr = (lib.extend (final: prev: { id = x: x + 1; })).trivial.pipe 1 [ (lib.extend (f: p: { })).id ];
+    expected = 1;
+  };
+
+  # --------------------------------------------------------------- attrsets
+  testMapAttrs = { expr = mapAttrs (n: v: n + toString v) { a = 1; b = 2; }; expected = { a = "a1"; b = "b2"; }; };
+  testMapAttrsPrime = { expr = mapAttrs' (n: v: nameValuePair ("x_" + n) (v * 2)) { a = 1; b = 2; }; expected = { x_a = 2; x_b = 4; }; };
+  testMapAttrsPrimeCollision = { expr = mapAttrs' (n: v: nameValuePair "k" v) { a = 1; b = 2; }; expected = { k = 1; }; };
+  testMapAttrsToList = { expr = mapAttrsToList (n: v: n + "=" + v) { b = "2"; a = "1"; }; expected = [ "a=1" "b=2" ]; };
+  testMapAttrsToListEmpty = { expr = mapAttrsToList (n: v: v) { }; expected = [ ]; };
+  testAttrsToList = { expr = attrsToList { b = 2; a = 1; }; expected = [ { name = "a"; value = 1; } { name = "b"; value = 2; } ]; };
+  testMapAttrsRecursive = {
+    expr = mapAttrsRecursive (path: v: concatStringsSep "." path + ":" + toString v) { a = { b = 1; c.d = 2; }; e = 3; };
+    expected = { a = { b = "a.b:1"; c = { d = "a.c.d:2"; }; }; e = "e:3"; };
+  };
+  testMapAttrsRecursiveCond = {
+    expr = mapAttrsRecursiveCond (s: !(s ? stop)) (path: v: length path) { a = { stop = 1; }; b.c = 5; };
+    expected = { a = 1; b = { c = 2; }; };
+  };
+  testFilterAttrs = { expr = filterAttrs (n: v: n != "a" && v > 1) { a = 5; b = 1; c = 3; }; expected = { c = 3; }; };
+  testFilterAttrsEmpty = { expr = filterAttrs (n: v: true) { }; expected = { }; };
+  testFilterAttrsRecursive = {
+    expr = filterAttrsRecursive (n: v: v != null) { a = { b = null; c = 1; }; d = null; e = [ null ]; };
+    expected = { a = { c = 1; }; e = [ null ]; };
+  };
+  testAttrByPath = { expr = [ (attrByPath [ "a" "b" ] 0 { a.b = 1; }) (attrByPath [ "a" "x" ] 0 { a.b = 1; }) (attrByPath [ ] 0 { a = 1; }) ]; expected = [ 1 0 { a = 1; } ]; };
+  testAttrByPathThroughNonSet = { expr = attrByPath [ "a" "b" ] "d" { a = 1; }; expected = "d"; };
+  testHasAttrByPath = {
+    expr = [ (hasAttrByPath [ "a" "b" ] { a.b = null; }) (hasAttrByPath [ "a" "c" ] { a.b = 1; }) (hasAttrByPath [ ] { }) (hasAttrByPath [ "a" "b" ] { a = 1; }) ];
+    expected = [ true false true false ];
+  };
+  testSetAttrByPath = { expr = setAttrByPath [ "a" "b" "c" ] 3; expected = { a = { b = { c = 3; }; }; }; };
+  testSetAttrByPathEmpty = { expr = setAttrByPath [ ] 3; expected = 3; };
+  testGetAttrFromPath = { expr = getAttrFromPath [ "a" "b" ] { a.b = "x"; }; expected = "x"; };
+  testGetAttrFromPathMissing = { expr = fails (getAttrFromPath [ "a" "c" ] { a.b = "x"; }); expected = true; };
+  testAttrVals = { expr = attrVals [ "b" "a" ] { a = 1; b = 2; c = 3; }; expected = [ 2 1 ]; };
+  testAttrValues = { expr = attrValues { b = 1; a = 2; }; expected = [ 2 1 ]; };
+  testGetAttrs = { expr = getAttrs [ "a" "c" ] { a = 1; b = 2; c = 3; }; expected = { a = 1; c = 3; }; };
+  testCatAttrs = { expr = catAttrs "a" [ { a = 1; } { b = 0; } { a = 2; } ]; expected = [ 1 2 ]; };
+  testGenAttrs = { expr = genAttrs [ "foo" "bar" ] (n: "x_" + n); expected = { foo = "x_foo"; bar = "x_bar"; }; };
+  testGenAttrsEmpty = { expr = genAttrs [ ] (n: n); expected = { }; };
+  testOptionalAttrs = { expr = [ (optionalAttrs true { a = 1; }) (optionalAttrs false { a = 1; }) ]; expected = [ { a = 1; } { } ]; };
+  testFoldlAttrs = { expr = foldlAttrs (acc: n: v: acc ++ [ "${n}${toString v}" ]) [ ] { b = 2; a = 1; }; expected = [ "a1" "b2" ]; };
+  testFoldlAttrsEmpty = { expr = foldlAttrs (acc: n: v: acc + v) 7 { }; expected = 7; };
+  testFoldAttrs = {
+    expr = foldAttrs (item: acc: [ item ] ++ acc) [ ] [ { a = 2; } { a = 3; b = 1; } ];
+    expected = { a = [ 2 3 ]; b = [ 1 ]; };
+  };
+  testFoldAttrsSum = { expr = foldAttrs builtins.add 0 [ { a = 1; b = 2; } { a = 10; } ]; expected = { a = 11; b = 2; }; };
+  testNameValuePair = { expr = nameValuePair "a" 1; expected = { name = "a"; value = 1; }; };
+  testListToAttrsFirstWins = { expr = listToAttrs [ (nameValuePair "a" 1) (nameValuePair "a" 2) ]; expected = { a = 1; }; };
+  testRecursiveUpdate = {
+    expr = recursiveUpdate { a = { b = 1; c = 2; }; d = 1; } { a = { b = 3; }; e = 4; };
+    expected = { a = { b = 3; c = 2; }; d = 1; e = 4; };
+  };
+  testRecursiveUpdateDeep = {
+    expr = recursiveUpdate { a.b.c.d = 1; a.b.x = 0; } { a.b.c.e = 2; a.y = 3; };
+    expected = { a = { b = { c = { d = 1; e = 2; }; x = 0; }; y = 3; }; };
+  };
+  testRecursiveUpdateReplaceNonSet = {
+    expr = [ (recursiveUpdate { a = 1; } { a.b = 2; }) (recursiveUpdate { a.b = 2; } { a = 1; }) (recursiveUpdate { a = [ 1 ]; } { a = [ 2 ]; }) ];
+    expected = [ { a = { b = 2; }; } { a = 1; } { a = [ 2 ]; } ];
+  };
+  testRecursiveUpdateEmpty = { expr = [ (recursiveUpdate { } { a = 1; }) (recursiveUpdate { a = 1; } { }) ]; expected = [ { a = 1; } { a = 1; } ]; };
+  testRecursiveUpdateUntil = {
+    expr = recursiveUpdateUntil (path: l: r: path == [ "foo" ]) { foo.bar = 1; foo.baz = 2; bar = 3; } { foo.bar = 1; foo.quz = 2; baz = 4; };
+    expected = { foo = { bar = 1; quz = 2; }; bar = 3; baz = 4; };
+  };
+  testZipAttrsWith = {
+    expr = zipAttrsWith (n: vs: if n == "a" then vs else length vs) [ { a = 1; b = 1; } { a = 2; } { c = 1; } ];
+    expected = { a = [ 1 2 ]; b = 1; c = 1; };
+  };
+  testZipAttrs = { expr = zipAttrs [ { a = 1; } { a = 2; b = 3; } ]; expected = { a = [ 1 2 ]; b = [ 3 ]; }; };
+  testZipAttrsEmpty = { expr = zipAttrs [ ]; expected = { }; };
+  testZipAttrsWithNames = { expr = zipAttrsWithNames [ "a" "z" ] (n: vs: vs) [ { a = 1; b = 2; } { a = 3; } ]; expected = { a = [ 1 3 ]; z = [ ]; }; };
+  testCollect = { expr = collect isInt { a = 1; b = { c = 2; d = "x"; }; e = [ 3 ]; }; expected = [ 1 2 ]; };
+  testCollectSets = {
+    expr = collect (x: x ? outPath) { a = { outPath = "a"; }; b = { c = { outPath = "c"; }; }; };
+    expected = [ { outPath = "a"; } { outPath = "c"; } ];
+  };
+  testIsDerivation = {
+    expr = [ (isDerivation { type = "derivation"; }) (isDerivation { type = "other"; }) (isDerivation { }) (isDerivation "x") ];
+    expected = [ true false false false ];
+  };
+  testConcatMapAttrs = {
+    expr = concatMapAttrs (n: v: { ${n} = v; "${n}2" = v * 2; }) { a = 1; b = 2; };
+    expected = { a = 1; a2 = 2; b = 2; b2 = 4; };
+  };
+  testConcatMapAttrsLaterWins = { expr = concatMapAttrs (n: v: { k = v; }) { a = 1; b = 2; }; expected = { k = 2; }; };
+  testMergeAttrsList = { expr = mergeAttrsList [ { a = 1; b = 1; } { a = 2; } { c = 3; } ]; expected = { a = 2; b = 1; c = 3; }; };
+  testMergeAttrsListEmpty = { expr = mergeAttrsList [ ]; expected = { }; };
+  testUnionOfDisjoint = { expr = unionOfDisjoint { a = 1; } { b = 2; }; expected = { a = 1; b = 2; }; };
+  testUnionOfDisjointCollision = {
+    expr = let u = unionOfDisjoint { a = 1; b = 1; } { b = 2; }; in [ u.a (fails u.b) ];
+    expected = [ 1 true ];
+  };
+  testMatchAttrs = {
+    expr = [
+      (matchAttrs { cpu.bits = 64; } { cpu = { bits = 64; name = "x"; }; os = "linux"; })
+      (matchAttrs { cpu.bits = 32; } { cpu.bits = 64; })
+      (matchAttrs { a = 1; } { })
+      (matchAttrs { } { a = 1; })
+      (matchAttrs { a.b = 1; } { a = 1; })
+    ];
+    expected = [ true false false true false ];
+  };
+  testOverrideExisting = { expr = overrideExisting { a = 1; b = 2; } { a = 3; c = 4; }; expected = { a = 3; b = 2; }; };
+  testRecurseIntoAttrs = { expr = recurseIntoAttrs { a = 1; }; expected = { a = 1; recurseForDerivations = true; }; };
+  testDontRecurseIntoAttrs = { expr = dontRecurseIntoAttrs { }; expected = { recurseForDerivations = false; }; };
+  testGetOutput = {
+    expr = [ (getOutput "dev" { dev = "d"; out = "o"; }) (getOutput "dev" { out = "o"; }) (getOutput "dev" "plain") ];
+    expected = [ "d" "o" "plain" ];
+  };
+  testGetOutputSpecified = { expr = (getOutput "dev" { dev = "d"; outputSpecified = true; name = "p"; }).name; expected = "p"; };
+  testGetBinLibDevMan = {
+    expr = let p = { bin = "b"; lib = "l"; dev = "d"; man = "m"; out = "o"; }; in [ (getBin p) (getLib p) (getDev p) (getMan p) (getBin { out = "o"; }) ];
+    expected = [ "b" "l" "d" "m" "o" ];
+  };
+  testCartesianProduct = {
+    expr = cartesianProduct { a = [ 1 2 ]; b = [ 10 20 ]; };
+    expected = [ { a = 1; b = 10; } { a = 1; b = 20; } { a = 2; b = 10; } { a = 2; b = 20; } ];
+  };
+  testCartesianProductEmptyList = { expr = cartesianProduct { a = [ 1 ]; b = [ ]; }; expected = [ ]; };
+  testCartesianProductEmptySet = { expr = cartesianProductOfSets { }; expected = [ { } ]; };
+  testUpdateManyAttrsByPath = {
+    expr = updateManyAttrsByPath [
+      { path = [ "a" "b" ]; update = old: old + 1; }
+      { path = [ "a" "b" ]; update = old: old * 10; }
+      { path = [ "c" "d" ]; update = old: "new"; }
+    ] { a = { b = 1; x = 0; }; };
+    expected = { a = { b = 20; x = 0; }; c = { d = "new"; }; };
+  };
+  testUpdateManyAttrsByPathRoot = { expr = updateManyAttrsByPath [ { path = [ ]; update = old: old // { z = 1; }; } ] { a = 1; }; expected = { a = 1; z = 1; }; };
+  testUpdateManyAttrsByPathMissing = { expr = fails (updateManyAttrsByPath [ { path = [ "a" ]; update = old: old + 1; } ] { }); expected = true; };
+  testAttrNames = { expr = attrNames { b = 1; a = 2; "0" = 3; }; expected = [ "0" "a" "b" ]; };
+  testIntersectAttrs = { expr = intersectAttrs { a = 0; } { a = 1; b = 2; }; expected = { a = 1; }; };
+
+  # ------------------------------------------------------------------ lists
+  testOptional = { expr = [ (optional true 1) (optional false 1) ]; expected = [ [ 1 ] [ ] ]; };
+  testOptionals = { expr = [ (optionals true [ 1 2 ]) (optionals false [ 1 2 ]) ]; expected = [ [ 1 2 ] [ ] ]; };
+  testToList = { expr = [ (toList 1) (toList [ 1 ]) (toList [ ]) (toList null) ]; expected = [ [ 1 ] [ 1 ] [ ] [ null ] ]; };
+  testSingleton = { expr = singleton "a"; expected = [ "a" ]; };
+  testForEach = { expr = forEach [ 1 2 ] (x: x * 10); expected = [ 10 20 ]; };
+  testFlatten = { expr = flatten [ 1 [ 2 [ 3 [ ] ] ] [ [ [ 4 ] ] ] ]; expected = [ 1 2 3 4 ]; };
+  testFlattenNonList = { expr = [ (flatten 1) (flatten [ ]) ]; expected = [ [ 1 ] [ ] ]; };
+  testUnique = { expr = unique [ 3 2 3 4 2 1 ]; expected = [ 3 2 4 1 ]; };
+  testUniqueEmpty = { expr = unique [ ]; expected = [ ]; };
+  testUniqueSets = { expr = unique [ { a = 1; } { a = 1; } [ 1 ] [ 1 ] "x" ]; expected = [ { a = 1; } [ 1 ] "x" ]; };
+  testAllUnique = { expr = [ (allUnique [ 1 2 3 ]) (allUnique [ 1 2 1 ]) (allUnique [ ]) ]; expected = [ true false true ]; };
+  testImap0 = { expr = imap0 (i: v: "${v}-${toString i}") [ "a" "b" ]; expected = [ "a-0" "b-1" ]; };
+  testImap1 = { expr = imap1 (i: v: "${v}-${toString i}") [ "a" "b" ]; expected = [ "a-1" "b-2" ]; };
+  testIfilter0 = { expr = ifilter0 (i: v: i == 0 || v > 2) [ 1 2 3 0 ]; expected = [ 1 3 ]; };
+  testConcatMap = { expr = concatMap (x: [ x x ]) [ 1 2 ]; expected = [ 1 1 2 2 ]; };
+  testFoldl = { expr = foldl (acc: x: acc + x) "" [ "a" "b" "c" ]; expected = "abc"; };
+  testFoldlOrder = { expr = foldl (acc: x: [ acc x ]) 0 [ 1 2 ]; expected = [ [ 0 1 ] 2 ]; };
+  testFoldlLazy = { expr = foldl (acc: x: x) (throw "unused") [ 1 2 ]; expected = 2; };
+  testFoldlStrict = { expr = foldl' (acc: x: acc + x) 0 [ 1 2 3 ]; expected = 6; };
+  testFoldlStrictEmpty = { expr = foldl' (acc: x: acc + x) 5 [ ]; expected = 5; };
+  testFoldlStrictForcesInit = { expr = fails (foldl' (acc: x: x) (throw "init") [ 1 ]); expected = true; };
+  testFoldr = { expr = foldr (x: acc: [ x acc ]) 0 [ 1 2 ]; expected = [ 1 [ 2 0 ] ]; };
+  testFoldrEmpty = { expr = foldr (x: acc: x + acc) 0 [ ]; expected = 0; };
+  testFoldrLazy = { expr = foldr (x: acc: x) 0 [ 1 (throw "unused") ]; expected = 1; };
+  testFold = { expr = fold (x: acc: x + acc) 0 [ 1 2 3 ]; expected = 6; };
+  testFoldlLong = { expr = foldl' builtins.add 0 (range 1 10000); expected = 50005000; };
+  testRange = { expr = [ (range 2 4) (range 3 3) (range 3 2) (range (-1) 1) ]; expected = [ [ 2 3 4 ] [ 3 ] [ ] [ (-1) 0 1 ] ]; };
+  testPartition = { expr = partition (x: x > 2) [ 5 1 2 3 4 ]; expected = { right = [ 5 3 4 ]; wrong = [ 1 2 ]; }; };
+  testGroupBy = {
+    expr = groupBy (x: boolToString (x > 2)) [ 5 1 2 3 4 ];
+    expected = { true = [ 5 3 4 ]; false = [ 1 2 ]; };
+  };
+  testGroupByPrime = {
+    expr = groupBy' builtins.add 0 (x: boolToString (x > 2)) [ 5 1 2 3 4 ];
+    expected = { true = 12; false = 3; };
+  };
+  testFilter = { expr = filter (x: x != null) [ 1 null 2 ]; expected = [ 1 2 ]; };
+  testElem = { expr = [ (elem 2 [ 1 2 ]) (elem 3 [ 1 2 ]) (elem [ 1 ] [ [ 1 ] ]) ]; expected = [ true false true ]; };
+  testCount = { expr = [ (count (x: x == 1) [ 1 2 1 1 ]) (count (x: true) [ ]) ]; expected = [ 3 0 ]; };
+  testLast = { expr = last [ 1 2 3 ]; expected = 3; };
+  testLastEmpty = { expr = fails (last [ ]); expected = true; };
+  testInit = { expr = [ (init [ 1 2 3 ]) (init [ 1 ]) ]; expected = [ [ 1 2 ] [ ] ]; };
+  testInitEmpty = { expr = fails (init [ ]); expected = true; };
+  testTake = { expr = [ (take 2 [ 1 2 3 ]) (take 0 [ 1 ]) (take 5 [ 1 2 ]) (take 2 [ ]) ]; expected = [ [ 1 2 ] [ ] [ 1 2 ] [ ] ]; };
+  testDrop = { expr = [ (drop 2 [ 1 2 3 ]) (drop 0 [ 1 ]) (drop 5 [ 1 2 ]) ]; expected = [ [ 3 ] [ 1 ] [ ] ]; };
+  testSublist = { expr = [ (sublist 1 2 [ 1 2 3 4 ]) (sublist 3 5 [ 1 2 3 4 ]) (sublist 9 1 [ 1 ]) (sublist 0 0 [ 1 ]) ]; expected = [ [ 2 3 ] [ 4 ] [ ] [ ] ]; };
+  testHeadTailLength = { expr = [ (head [ 1 2 ]) (tail [ 1 2 ]) (length [ 1 2 ]) (length [ ]) ]; expected = [ 1 [ 2 ] 2 0 ]; };
+  testReverseList = { expr = [ (reverseList [ 1 2 3 ]) (reverseList [ ]) (reverseList [ 1 ]) ]; expected = [ [ 3 2 1 ] [ ] [ 1 ] ]; };
+  testSort = { expr = sort (a: b: a < b) [ 3 1 2 1 ]; expected = [ 1 1 2 3 ]; };
+  testSortStable = {
+    expr = map (x: x.n) (sort (a: b: a.k < b.k) [ { k = 1; n = "a"; } { k = 0; n = "b"; } { k = 1; n = "c"; } { k = 0; n = "d"; } ]);
+    expected = [ "b" "d" "a" "c" ];
+  };
+  testSortOn = { expr = sortOn stringLength [ "aaa" "b" "cc" ]; expected = [ "b" "cc" "aaa" ]; };
+  testNaturalSort = { expr = naturalSort [ "disk11" "disk8" "disk100" "disk9" ]; expected = [ "disk8" "disk9" "disk11" "disk100" ]; };
+  testNaturalSortVersions = { expr = naturalSort [ "v0.2" "v0.15" "v0.0.9" ]; expected = [ "v0.0.9" "v0.2" "v0.15" ]; };
+  testZipLists = { expr = zipLists [ 1 2 3 ] [ "a" "b" ]; expected = [ { fst = 1; snd = "a"; } { fst = 2; snd = "b"; } ]; };
+  testZipListsWith = { expr = zipListsWith (a: b: a + b) [ 1 2 ] [ 10 20 30 ]; expected = [ 11 22 ]; };
+  testZipListsWithEmpty = { expr = zipListsWith (a: b: a) [ ] [ 1 ]; expected = [ ]; };
+  testFindFirst = { expr = [ (findFirst (x: x > 3) 7 [ 1 6 4 ]) (findFirst (x: x > 9) 7 [ 1 6 4 ]) (findFirst (x: true) 0 [ ]) ]; expected = [ 6 7 0 ]; };
+  testFindFirstLazy = { expr = findFirst (x: x > 3) null [ 1 6 (throw "unused") ]; expected = 6; };
+  testFindFirstIndex = { expr = [ (findFirstIndex (x: x > 3) null [ 0 6 4 ]) (findFirstIndex (x: x > 9) "no" [ 1 6 4 ]) ]; expected = [ 1 "no" ]; };
+  testFindSingle = {
+    expr = [ (findSingle (x: x == 3) "none" "many" [ 1 3 3 ]) (findSingle (x: x == 3) "none" "many" [ 1 3 ]) (findSingle (x: x == 3) "none" "many" [ 1 ]) ];
+    expected = [ "many" 3 "none" ];
+  };
+  testAny = { expr = [ (any (x: x > 1) [ 1 2 ]) (any (x: x > 5) [ 1 2 ]) (any (x: true) [ ]) ]; expected = [ true false false ]; };
+  testAll = { expr = [ (all (x: x > 0) [ 1 2 ]) (all (x: x > 1) [ 1 2 ]) (all (x: false) [ ]) ]; expected = [ true false true ]; };
+  testRemove = { expr = remove 3 [ 1 3 4 3 ]; expected = [ 1 4 ]; };
+  testSubtractLists = { expr = subtractLists [ 3 2 ] [ 1 2 3 4 5 3 ]; expected = [ 1 4 5 ]; };
+  testIntersectLists = { expr = intersectLists [ 1 2 3 ] [ 6 3 2 ]; expected = [ 3 2 ]; };
+  testMutuallyExclusive = { expr = [ (mutuallyExclusive [ 1 2 ] [ 3 4 ]) (mutuallyExclusive [ 1 2 ] [ 2 ]) (mutuallyExclusive [ ] [ 1 ]) ]; expected = [ true false true ]; };
+  testReplicate = { expr = [ (replicate 3 "a") (replicate 0 1) ]; expected = [ [ "a" "a" "a" ] [ ] ]; };
+  testConcatLists = { expr = concatLists [ [ 1 ] [ ] [ 2 3 ] ]; expected = [ 1 2 3 ]; };
+  testGenList = { expr = genList (x: x * x) 4; expected = [ 0 1 4 9 ]; };
+  testElemAt = { expr = elemAt [ "a" "b" ] 1; expected = "b"; };
+  testCrossLists = { expr = crossLists (x: y: "${toString x}${toString y}") [ [ 1 2 ] [ 3 4 ] ]; expected = [ "13" "14" "23" "24" ]; };
+  testCompareLists = {
+    expr = [ (compareLists compare [ ] [ ]) (compareLists compare [ ] [ 1 ]) (compareLists compare [ 1 ] [ ]) (compareLists compare [ 1 2 ] [ 1 3 ]) (compareLists compare [ "b" ] [ "a" "z" ]) ];
+    expected = [ 0 (-1) 1 (-1) 1 ];
+  };
+  testListDfs = {
+    expr = listDfs true hasPrefix [ "/home/user" "other" "/" "/home" ];
+    expected = { minimal = "/"; rest = [ "/home" "other" ]; visited = [ "/home/user" ]; };
+  };
+  testListDfsCycle = {
+    expr = listDfs true (a: b: a <= b) [ 3 2 1 1 ];
+    expected = { cycle = 1; loops = [ 1 ]; rest = [ ]; visited = [ 1 2 3 ]; };
+  };
+  testListDfsCycleDoc = {
+    expr = listDfs true hasPrefix [ "/home/user" "other" "/" "/home" "/" ];
+    expected = { cycle = "/"; loops = [ "/" ]; visited = [ "/" "/home/user" ]; rest = [ "/home" "other" ]; };
+  };
+  testListDfsNoStop = {
+    expr = listDfs false (a: b: a <= b) [ 2 1 ];
+    expected = { minimal = 1; visited = [ 2 ]; rest = [ ]; };
+  };
+  testToposort = {
+    expr = toposort hasPrefix [ "/home/user" "other" "/" "/home" ];
+    expected = { result = [ "/" "/home" "/home/user" "other" ]; };
+  };
+  testToposortNumbers = { expr = toposort (a: b: a < b) [ 3 2 1 ]; expected = { result = [ 1 2 3 ]; }; };
+  testToposortCycle = {
+    expr = toposort (a: b: a <= b) [ 3 2 1 1 ];
+    expected = { cycle = [ 3 2 1 1 ]; loops = [ 1 ]; };
+  };
+  testToposortCycleBig = {
+    expr = toposort (a: b: (a == "a" && b == "b") || (a == "b" && b == "c") || (a == "c" && b == "a")) [ "a" "b" "c" ];
+    expected = { cycle = [ "a" "c" "b" ]; loops = [ "a" ]; };
+  };
+  testToposortEmpty = { expr = [ (toposort (a: b: a < b) [ ]) (toposort (a: b: a < b) [ 1 ]) ]; expected = [ { result = [ ]; } { result = [ 1 ]; } ]; };
+  testToposortDeps = {
+    expr = let deps = { a = [ "b" "c" ]; b = [ "c" ]; c = [ ]; d = [ "a" ]; }; in
+      toposort (x: y: elem x deps.${y}) [ "d" "a" "b" "c" ];
+    expected = { result = [ "c" "b" "a" "d" ]; };
+  };
+}
