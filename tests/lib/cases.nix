@@ -366,4 +366,281 @@ with lib;
       toposort (x: y: elem x deps.${y}) [ "d" "a" "b" "c" ];
     expected = { result = [ "c" "b" "a" "d" ]; };
   };
+
+  # ---------------------------------------------------------------- strings
+  testConcatStrings = { expr = [ (concatStrings [ "a" "b" "c" ]) (concatStrings [ ]) ]; expected = [ "abc" "" ]; };
+  testConcatStringsSep = { expr = [ (concatStringsSep ", " [ "a" "b" ]) (concatStringsSep "," [ ]) (concatStringsSep "," [ "x" ]) ]; expected = [ "a, b" "" "x" ]; };
+  testConcatMapStrings = { expr = concatMapStrings (x: x + ";") [ "a" "b" ]; expected = "a;b;"; };
+  testConcatMapStringsSep = { expr = concatMapStringsSep "-" (x: x + "!") [ "a" "b" ]; expected = "a!-b!"; };
+  testConcatImapStrings = { expr = concatImapStrings (i: x: x + toString i) [ "a" "b" ]; expected = "a1b2"; };
+  testConcatImapStringsSep = { expr = concatImapStringsSep "-" (i: x: x + toString i) [ "a" "b" ]; expected = "a1-b2"; };
+  testConcatLines = { expr = [ (concatLines [ "a" "b" ]) (concatLines [ ]) ]; expected = [ "a\nb\n" "" ]; };
+  testOptionalString = { expr = [ (optionalString true "x") (optionalString false "x") ]; expected = [ "x" "" ]; };
+  testHasPrefix = { expr = [ (hasPrefix "foo" "foobar") (hasPrefix "bar" "foobar") (hasPrefix "" "x") (hasPrefix "long" "lo") ]; expected = [ true false true false ]; };
+  testHasSuffix = { expr = [ (hasSuffix "bar" "foobar") (hasSuffix "foo" "foobar") (hasSuffix "" "x") (hasSuffix "xbar" "bar") ]; expected = [ true false true false ]; };
+  testHasInfix = {
+    expr = [ (hasInfix "ob" "foobar") (hasInfix "x" "foobar") (hasInfix "" "") (hasInfix "a.b" "aXb") (hasInfix "a.b" "1a.b2") (hasInfix "b" "a\nb\nc") ];
+    expected = [ true false true false true true ];
+  };
+  testRemovePrefix = { expr = [ (removePrefix "foo." "foo.bar.baz") (removePrefix "xxx" "foo.bar") (removePrefix "" "a") (removePrefix "abc" "abc") ]; expected = [ "bar.baz" "foo.bar" "a" "" ]; };
+  testRemoveSuffix = { expr = [ (removeSuffix "front" "homefront") (removeSuffix "xxx" "homefront") (removeSuffix ".nix" ".nix") (removeSuffix "long" "ng") ]; expected = [ "home" "homefront" "" "ng" ]; };
+  testSplitString = { expr = splitString "." "foo.bar.baz"; expected = [ "foo" "bar" "baz" ]; };
+  testSplitStringRegexChars = { expr = [ (splitString "|" "a|b") (splitString "*+" "x*+y") (splitString "\\" "a\\b") ]; expected = [ [ "a" "b" ] [ "x" "y" ] [ "a" "b" ] ]; };
+  testSplitStringEdges = { expr = [ (splitString "/" "/usr/local/bin/") (splitString "," "") (splitString "," "abc") (splitString ", " "a, b, c") ]; expected = [ [ "" "usr" "local" "bin" "" ] [ "" ] [ "abc" ] [ "a" "b" "c" ] ]; };
+  testEscape = { expr = escape [ "(" ")" ] "(foo)"; expected = "\\(foo\\)"; };
+  testEscapeRegex = { expr = escapeRegex "[^a-z]*.+?(x)|{1}$\\"; expected = "\\[\\^a-z\\]\\*\\.\\+\\?\\(x\\)\\|\\{1\\}\\$\\\\"; };
+  testEscapeRegexMatches = { expr = match (escapeRegex "a.b*c") "a.b*c" != null && match (escapeRegex "a.b*c") "axbbc" == null; expected = true; };
+  testEscapeShellArg = {
+    expr = [ (escapeShellArg "esc'ape\nme") (escapeShellArg "safe/path-1.0_x+y:z@h%") (escapeShellArg "") (escapeShellArg "a b") (escapeShellArg "'") (escapeShellArg 42) ];
+    expected = [ "'esc'\\''ape\nme'" "safe/path-1.0_x+y:z@h%" "''" "'a b'" "''\\'''" "42" ];
+  };
+  testEscapeShellArgs = { expr = escapeShellArgs [ "one" "two three" "four'five" ]; expected = "one 'two three' 'four'\\''five'"; };
+  testEscapeShellArgsEmpty = { expr = escapeShellArgs [ ]; expected = ""; };
+  testIsValidPosixName = { expr = map isValidPosixName [ "foo_1" "_x" "1foo" "a-b" "" ]; expected = [ true true false false false ]; };
+  testToShellVar = {
+    expr = [ (toShellVar "x" "a b") (toShellVar "l" [ "a" "b c" ]) (toShellVar "m" { k = "v"; "a b" = "c"; }) ];
+    expected = [ "x='a b'" "declare -a l=(a 'b c')" "declare -A m=(['a b']=c [k]=v)" ];
+  };
+  testToShellVarInvalid = { expr = fails (toShellVar "a-b" "x"); expected = true; };
+  testToShellVars = { expr = toShellVars { a = "1"; b = "x y"; }; expected = "a=1\nb='x y'"; };
+  testEscapeNixString = { expr = [ (escapeNixString "a\"b") (escapeNixString "\${x}") (escapeNixString "a\nb\\") ]; expected = [ "\"a\\\"b\"" "\"\\\${x}\"" "\"a\\nb\\\\\"" ]; };
+  testEscapeNixIdentifier = { expr = map escapeNixIdentifier [ "foo" "foo-bar'" "a b" "0abc" "if" ]; expected = [ "foo" "foo-bar'" "\"a b\"" "\"0abc\"" "\"if\"" ]; };
+  testEscapeXML = { expr = escapeXML ''"test" 'test' < & >''; expected = "&quot;test&quot; &apos;test&apos; &lt; &amp; &gt;"; };
+  testToUpper = { expr = [ (toUpper "home") (toUpper "MiXeD 1-z") (toUpper "") ]; expected = [ "HOME" "MIXED 1-Z" "" ]; };
+  testToLower = { expr = [ (toLower "HOME") (toLower "MiXeD 1-Z") ]; expected = [ "home" "mixed 1-z" ]; };
+  testStringToCharacters = { expr = [ (stringToCharacters "abc") (stringToCharacters "") ]; expected = [ [ "a" "b" "c" ] [ ] ]; };
+  testStringAsChars = { expr = stringAsChars (c: if c == "a" then "A" else c) "banana"; expected = "bAnAnA"; };
+  testIntersperse = { expr = [ (intersperse "/" [ "usr" "local" "bin" ]) (intersperse "," [ ]) (intersperse "," [ "a" ]) ]; expected = [ [ "usr" "/" "local" "/" "bin" ] [ ] [ "a" ] ]; };
+  testMakeSearchPath = { expr = makeSearchPath "bin" [ "/root" "/usr" "/usr/local" ]; expected = "/root/bin:/usr/bin:/usr/local/bin"; };
+  testMakeSearchPathNull = { expr = [ (makeSearchPath "bin" [ "/a" null ]) (makeSearchPath "bin" [ ]) ]; expected = [ "/a/bin" "" ]; };
+  testMakeSearchPathOutput = { expr = makeSearchPathOutput "dev" "include" [ { dev = "/d"; out = "/o"; } { out = "/p"; } ]; expected = "/d/include:/p/include"; };
+  testMakeBinPath = { expr = makeBinPath [ { bin = "/b"; out = "/o"; } "/plain" ]; expected = "/b/bin:/plain/bin"; };
+  testMakeLibraryPath = { expr = makeLibraryPath [ { lib = "/l"; out = "/o"; } { out = "/o2"; } ]; expected = "/l/lib:/o2/lib"; };
+  testMakeSearchPathDerivationLike = { expr = makeSearchPath "share" [ { outPath = "/x"; } ]; expected = "/x/share"; };
+  testStringsReplicate = { expr = [ (strings.replicate 3 "ab") (strings.replicate 0 "ab") ]; expected = [ "ababab" "" ]; };
+  testFixedWidthString = { expr = [ (fixedWidthString 5 "0" (toString 15)) (fixedWidthString 2 " " "ab") (fixedWidthString 3 "-" "") ]; expected = [ "00015" "ab" "---" ]; };
+  testFixedWidthStringTooLong = { expr = fails (fixedWidthString 2 "0" "abc"); expected = true; };
+  testFixedWidthNumber = { expr = [ (fixedWidthNumber 5 15) (fixedWidthNumber 1 7) (fixedWidthNumber 3 123) ]; expected = [ "00015" "7" "123" ]; };
+  testToInt = { expr = [ (toInt "1337") (toInt "-4") (toInt " 123 ") (toInt "0") (toInt "\t42\n") ]; expected = [ 1337 (-4) 123 0 42 ]; };
+  testToIntErrors = {
+    expr = map (s: fails (toInt s)) [ "" "foo" "3.14" "0x10" "1 2" "00" "01" "- 1" "1e3" ];
+    expected = [ true true true true true true true true true ];
+  };
+  testToIntBase10 = { expr = [ (toIntBase10 "007") (toIntBase10 " -010 ") (toIntBase10 "0") (toIntBase10 "42") ]; expected = [ 7 (-10) 0 42 ]; };
+  testToIntBase10Errors = { expr = map (s: fails (toIntBase10 s)) [ "" "x1" "1.0" ]; expected = [ true true true ]; };
+  testTrim = { expr = [ (trim "   abc  ") (trim "\n a b \t\r\n") (trim "") (trim "   ") (trim "x") (trim " a\n b ") ]; expected = [ "abc" "a b" "" "" "x" "a\n b" ]; };
+  testTrimWith = {
+    expr = [ (trimWith { start = true; } "  a  ") (trimWith { end = true; } "  a  ") (trimWith { } "  a  ") (trimWith { end = true; } "   ") ];
+    expected = [ "a  " "  a" "  a  " "" ];
+  };
+  testIsString = { expr = [ (isString "a") (isString 1) ]; expected = [ true false ]; };
+  testIsStringLike = {
+    expr = [ (isStringLike "a") (isStringLike ./cases.nix) (isStringLike { outPath = "/x"; }) (isStringLike { __toString = s: "x"; }) (isStringLike { }) (isStringLike 1) ];
+    expected = [ true true true true false false ];
+  };
+  testIsStorePath = {
+    expr = [
+      (isStorePath "${builtins.storeDir}/d945ibfx9x185xf04b890y4f9g3cbb63-python-2.7.11")
+      (isStorePath "${builtins.storeDir}/d945ibfx9x185xf04b890y4f9g3cbb63-python-2.7.11/bin/python")
+      (isStorePath "/etc/hosts")
+      (isStorePath 1)
+      (isStorePath { outPath = "${builtins.storeDir}/d945ibfx9x185xf04b890y4f9g3cbb63-x"; })
+    ];
+    expected = [ true false false false true ];
+  };
+  testVersionOlder = { expr = [ (versionOlder "1.1" "1.2") (versionOlder "1.2" "1.2") (versionOlder "1.10" "1.9") (versionOlder "2.0pre" "2.0") ]; expected = [ true false false true ]; };
+  testVersionAtLeast = { expr = [ (versionAtLeast "1.2" "1.2") (versionAtLeast "1.1" "1.2") (versionAtLeast "24.05" "23.11") ]; expected = [ true false true ]; };
+  testGetName = { expr = [ (getName "hello-2.10") (getName { name = "foo-bar-1.0"; }) (getName { pname = "p"; name = "x-1"; }) ]; expected = [ "hello" "foo-bar" "p" ]; };
+  testGetVersion = { expr = [ (getVersion "hello-2.10") (getVersion { name = "foo-bar-1.0"; }) (getVersion { version = "9"; name = "x-1"; }) (getVersion "noversion") ]; expected = [ "2.10" "1.0" "9" "" ]; };
+  testNameFromURL = { expr = [ (nameFromURL "https://nixos.org/releases/nix/nix-1.7/nix-1.7-x86_64-linux.tar.bz2" "-") (nameFromURL "https://x.org/a_b.tar" "_") ]; expected = [ "nix" "a" ]; };
+  testNameFromURLNoSep = { expr = fails (nameFromURL "https://x.org/abc" "-"); expected = true; };
+  testEnableFeature = { expr = [ (enableFeature true "shared") (enableFeature false "shared") ]; expected = [ "--enable-shared" "--disable-shared" ]; };
+  testEnableFeatureAs = { expr = [ (enableFeatureAs true "x" "y") (enableFeatureAs false "x" "y") ]; expected = [ "--enable-x=y" "--disable-x" ]; };
+  testWithFeature = { expr = [ (withFeature true "ssl") (withFeature false "ssl") ]; expected = [ "--with-ssl" "--without-ssl" ]; };
+  testWithFeatureAs = { expr = [ (withFeatureAs true "ssl" "/p") (withFeatureAs false "ssl" "/p") ]; expected = [ "--with-ssl=/p" "--without-ssl" ]; };
+  testMeson = { expr = [ (mesonOption "docs" "false") (mesonBool "docs" true) (mesonEnable "x11" false) ]; expected = [ "-Ddocs=false" "-Ddocs=true" "-Dx11=disabled" ]; };
+  testCmake = { expr = [ (cmakeBool "BUILD_TESTING" false) (cmakeFeature "X" "y") (cmakeOptionType "filepath" "F" "/a") ]; expected = [ "-DBUILD_TESTING:BOOL=FALSE" "-DX:STRING=y" "-DF:FILEPATH=/a" ]; };
+  testAddContextFrom = { expr = addContextFrom "abc" "x"; expected = "x"; };
+  testFileContents = { expr = fileContents ./data/version.txt; expected = "1.2.3"; };
+  testSanitizeDerivationName = {
+    expr = map sanitizeDerivationName [ "hello-1.0" "../hello world" "..." "" "a@b#c" "foo/bar:baz" ".hidden" ];
+    expected = [ "hello-1.0" "-hello-world" "unknown" "unknown" "a-b-c" "foo-bar-baz" "hidden" ];
+  };
+  testSanitizeDerivationNameLong = {
+    expr = let n = sanitizeDerivationName (strings.replicate 300 "a" + "b"); in [ (stringLength n) (hasSuffix "ab" n) ];
+    expected = [ 207 true ];
+  };
+  testNormalizePath = { expr = [ (normalizePath "/a//b///c/") (normalizePath "a/b") (normalizePath "//") (normalizePath "") ]; expected = [ "/a/b/c/" "a/b" "/" "" ]; };
+  testCommonPrefixLength = { expr = [ (commonPrefixLength "foobar" "fooqux") (commonPrefixLength "" "x") (commonPrefixLength "abc" "abc") ]; expected = [ 3 0 3 ]; };
+  testCommonSuffixLength = { expr = [ (commonSuffixLength "foobar" "quxbar") (commonSuffixLength "a" "b") (commonSuffixLength "abc" "bc") ]; expected = [ 3 0 2 ]; };
+  testLowerUpperChars = { expr = [ (length lowerChars) (head upperChars) (last lowerChars) ]; expected = [ 26 "A" "z" ]; };
+  testStringLengthSubstring = { expr = [ (stringLength "") (stringLength "abc") (substring 1 2 "abcd") (substring 2 10 "abc") (substring 5 1 "abc") ]; expected = [ 0 3 "bc" "c" "" ]; };
+  testReplaceStrings = { expr = [ (replaceStrings [ "a" "b" ] [ "b" "a" ] "aabb") (replaceStrings [ "" ] [ "-" ] "ab") ]; expected = [ "bbaa" "-a-b-" ]; };
+  testFloatToString = { expr = floatToString 1.5; expected = "1.500000"; };
+
+  # ------------------------------------------------------------- generators
+  testMkValueStringDefault = {
+    expr = map (generators.mkValueStringDefault { }) [ 1 "x" true false null ];
+    expected = [ "1" "x" "true" "false" "null" ];
+  };
+  testMkValueStringDefaultErrors = {
+    expr = map (v: fails (generators.mkValueStringDefault { } v)) [ [ 1 ] { a = 1; } (x: x) ];
+    expected = [ true true true ];
+  };
+  testMkKeyValueDefault = {
+    expr = [ (generators.mkKeyValueDefault { } ":" "a:b" 1) (generators.mkKeyValueDefault { mkValueString = v: "<${toString v}>"; } " = " "k" 2) ];
+    expected = [ "a\\:b:1" "k = <2>" ];
+  };
+  testToKeyValue = { expr = generators.toKeyValue { } { b = "x"; a = 1; c = true; }; expected = "a=1\nb=x\nc=true\n"; };
+  testToKeyValueEmpty = { expr = generators.toKeyValue { } { }; expected = ""; };
+  testToKeyValueDuplicateKeys = {
+    expr = generators.toKeyValue { listsAsDuplicateKeys = true; } { a = [ 1 2 ]; b = 3; };
+    expected = "a=1\na=2\nb=3\n";
+  };
+  testToKeyValueIndentSep = {
+    expr = generators.toKeyValue { mkKeyValue = generators.mkKeyValueDefault { } " = "; indent = "  "; } { k = "v"; };
+    expected = "  k = v\n";
+  };
+  testToINI = {
+    expr = generators.toINI { } {
+      "section 1" = { attribute1 = 5; x = "Me-se JarJar Binx"; boolean = false; };
+      foo = { "he\\h=he" = "this is okay"; };
+    };
+    expected = ''
+      [foo]
+      he\h\=he=this is okay
+
+      [section 1]
+      attribute1=5
+      boolean=false
+      x=Me-se JarJar Binx
+    '';
+  };
+  testToINIEmpty = { expr = generators.toINI { } { }; expected = ""; };
+  testToINIEmptySection = { expr = generators.toINI { } { a = { }; b.x = 1; }; expected = "[a]\n\n[b]\nx=1\n"; };
+  testToINISectionNameEscape = { expr = generators.toINI { } { "a[b]" = { k = 1; }; }; expected = "[a\\[b\\]]\nk=1\n"; };
+  testToINIDuplicateKeys = {
+    expr = generators.toINI { listsAsDuplicateKeys = true; } { s = { k = [ "a" "b" ]; }; };
+    expected = "[s]\nk=a\nk=b\n";
+  };
+  testToINIWithGlobalSection = {
+    expr = generators.toINIWithGlobalSection { } { globalSection = { g = 1; }; sections = { s = { k = "v"; }; }; };
+    expected = "g=1\n\n[s]\nk=v\n";
+  };
+  testToINIWithGlobalSectionOnly = {
+    expr = [ (generators.toINIWithGlobalSection { } { globalSection = { g = 1; }; }) (generators.toINIWithGlobalSection { } { globalSection = { }; sections.s.a = 1; }) ];
+    expected = [ "g=1\n\n" "[s]\na=1\n" ];
+  };
+  testToGitINI = {
+    expr = generators.toGitINI {
+      user = { email = "me@example.org"; name = "Me"; };
+      url."ssh://git@github.com/".insteadOf = "https://github.com";
+      core.autocrlf = false;
+      alias.lg = [ "log" "log --graph" ];
+      "quo\"te".sub.k = "esc\"aped\n";
+    };
+    expected = ''
+      [alias]
+      	lg = "log"
+      	lg = "log --graph"
+
+      [core]
+      	autocrlf = false
+
+      [quo"te.sub]
+      	k = "esc\"aped\n"
+
+      [url "ssh://git@github.com/"]
+      	insteadOf = "https://github.com"
+
+      [user]
+      	email = "me@example.org"
+      	name = "Me"
+    '';
+  };
+  testToJSON = { expr = generators.toJSON { } { a = [ 1 "x" null true ]; b = { }; }; expected = ''{"a":[1,"x",null,true],"b":{}}''; };
+  testToYAML = { expr = generators.toYAML { } [ 1 "a" ]; expected = ''[1,"a"]''; };
+  testToPrettyScalars = {
+    expr = map (generators.toPretty { }) [ 1 "str" true false null 1.5 [ ] { } ];
+    expected = [ "1" "\"str\"" "true" "false" "null" "1.5" "[ ]" "{ }" ];
+  };
+  testToPrettyMultiline = {
+    expr = generators.toPretty { } { a = [ 1 { b = "x"; } ]; "c d" = null; };
+    expected = ''
+      {
+        a = [
+          1
+          {
+            b = "x";
+          }
+        ];
+        "c d" = null;
+      }'';
+  };
+  testToPrettySingleLine = {
+    expr = generators.toPretty { multiline = false; } { a = [ 1 "x" ]; b = { }; };
+    expected = "{ a = [ 1 \"x\" ]; b = { }; }";
+  };
+  testToPrettyStringEscapes = { expr = generators.toPretty { } "a\"b\\c\${d}"; expected = ''"a\"b\\c\''${d}"''; };
+  testToPrettyMultilineString = {
+    expr = [ (generators.toPretty { } "a\nb") (generators.toPretty { } "a\nb\n") (generators.toPretty { multiline = false; } "a\nb") ];
+    expected = [ "''\n  a\n  b''" "''\n  a\n  b\n''" "\"a\\nb\"" ];
+  };
+  testToPrettyFunctions = {
+    expr = [ (generators.toPretty { } (x: x)) (generators.toPretty { } ({ a, b ? 1 }: a)) ];
+    expected = [ "<function>" "<function, args: {a, b?}>" ];
+  };
+  testToPrettyDerivation = { expr = generators.toPretty { } { type = "derivation"; name = "hello"; }; expected = "<derivation hello>"; };
+  testToPrettyAllowPrettyValues = {
+    expr = generators.toPretty { allowPrettyValues = true; } { x = { __pretty = v: "<${toString v}>"; val = 5; }; };
+    expected = "{\n  x = <5>;\n}";
+  };
+  testToPrettyIndent = { expr = generators.toPretty { indent = "  "; } [ 1 ]; expected = "[\n    1\n  ]"; };
+
+  # --------------------------------------------------------------- versions
+  testSplitVersion = { expr = [ (versions.splitVersion "1.2.3") (versions.splitVersion "1.2-rc1") ]; expected = [ [ "1" "2" "3" ] [ "1" "2" "rc" "1" ] ]; };
+  testVersionsMajorMinorPatch = { expr = with versions; [ (major "1.2.3") (minor "1.2.3") (patch "1.2.3") (majorMinor "1.2.3") (majorMinor "5") ]; expected = [ "1" "2" "3" "1.2" "5" ]; };
+  testVersionsPad = {
+    expr = map (v: versions.pad 3 v) [ "1.2" "1.3-rc1" "1.2.3.4" "1" ];
+    expected = [ "1.2.0" "1.3.0-rc1" "1.2.3" "1.0.0" ];
+  };
+  testVersionsMinorMissing = { expr = (builtins.tryEval (builtins.length (versions.splitVersion "1"))).value; expected = 1; };
+
+  # ---------------------------------------------------------------- asserts
+  testAssertMsg = { expr = [ (assertMsg true "never") (fails (assertMsg false "boom")) (assert assertMsg (1 < 2) "math"; "ok") ]; expected = [ true true "ok" ]; };
+  testAssertOneOf = { expr = [ (assertOneOf "color" "red" [ "red" "green" ]) (fails (assertOneOf "color" "blue" [ "red" "green" ])) ]; expected = [ true true ]; };
+  testAssertEachOneOf = {
+    expr = [ (assertEachOneOf "colors" [ "red" ] [ "red" "green" ]) (assertEachOneOf "colors" [ ] [ "red" ]) (fails (assertEachOneOf "colors" [ "red" "blue" ] [ "red" "green" ])) ];
+    expected = [ true true true ];
+  };
+
+  # ------------------------------------------------------------------ debug
+  testTraceIfFalse = { expr = traceIf false "never" 1; expected = 1; };
+  testTraceValFn = { expr = traceValFn (x: "value: ${toString x}") 3; expected = 3; };
+  testTraceVal = { expr = traceVal "v"; expected = "v"; };
+  testTraceSeq = { expr = traceSeq { a = [ 1 ]; } 2; expected = 2; };
+  testTraceSeqN = { expr = traceSeqN 1 { a.b.c = 1; l = [ [ 1 ] ]; } "r"; expected = "r"; };
+  testTraceValSeq = { expr = traceValSeq { a = [ 1 2 ]; }; expected = { a = [ 1 2 ]; }; };
+  testTraceValSeqN = { expr = traceValSeqN 2 [ [ [ 1 ] ] ]; expected = [ [ [ 1 ] ] ]; };
+  testRunTestsPass = { expr = runTests { testA = { expr = 1; expected = 1; }; notATest = { expr = 1; expected = 2; }; }; expected = [ ]; };
+  testRunTestsFail = {
+    expr = runTests { testA = { expr = 1; expected = 2; }; testB = { expr = "x"; expected = "x"; }; testC = { expr = [ ]; expected = { }; }; };
+    expected = [ { name = "testA"; expected = 2; result = 1; } { name = "testC"; expected = { }; result = [ ]; } ];
+  };
+  testRunTestsSelected = {
+    expr = runTests { tests = [ "testB" ]; testA = { expr = 1; expected = 2; }; testB = { expr = 3; expected = 4; }; };
+    expected = [ { name = "testB"; expected = 4; result = 3; } ];
+  };
+  testTestAllTrue = { expr = testAllTrue [ true (1 < 2) ]; expected = { expr = [ true true ]; expected = [ true true ]; }; };
+
+  # ------------------------------------------------------------- lib itself
+  testTopLevelReexports = {
+    expr = [ (lib.mapAttrs (n: v: v) { a = 1; }) (lib.optionalString true "a") (lib.strings.concatStringsSep "," [ "a" ]) (lib.lists.length [ 1 ]) (lib.trivial.id 2) ];
+    expected = [ { a = 1; } "a" "a" 1 2 ];
+  };
+  testNamespaces = {
+    expr = all (n: isAttrs lib.${n}) [ "trivial" "fixedPoints" "attrsets" "lists" "strings" "generators" "versions" "asserts" "debug" ];
+    expected = true;
+  };
+  testLibExtendKeepsNamespaces = { expr = (lib.extend (f: p: { x = 1; })).strings.toUpper "a"; expected = "A"; };
 }
