@@ -3,6 +3,14 @@
 
 let
   inherit (builtins) stringLength substring replaceStrings match split length elemAt head tail filter isList isString genList;
+
+  # Sign ("" or "-") and a string of decimal digits to an integer.
+  parseDigits = sign: digits:
+    let
+      values = { "0" = 0; "1" = 1; "2" = 2; "3" = 3; "4" = 4; "5" = 5; "6" = 6; "7" = 7; "8" = 8; "9" = 9; };
+      n = builtins.foldl' (acc: i: acc * 10 + values.${substring i 1 digits}) 0 (genList (i: i) (stringLength digits));
+    in
+    if sign == "-" then 0 - n else n;
 in
 rec {
   # Builtins re-exported under their usual names.
@@ -253,14 +261,6 @@ rec {
     let m = match "[[:space:]]*(-?)([0-9]+)[[:space:]]*" s; in
     if m == null then throw "toIntBase10: Could not convert ${escapeNixString s} to int."
     else parseDigits (head m) (elemAt m 1);
-
-  # (internal) sign and digit string to an integer.
-  parseDigits = sign: digits:
-    let
-      values = { "0" = 0; "1" = 1; "2" = 2; "3" = 3; "4" = 4; "5" = 5; "6" = 6; "7" = 7; "8" = 8; "9" = 9; };
-      n = builtins.foldl' (acc: c: acc * 10 + values.${c}) 0 (stringToCharacters digits);
-    in
-    if sign == "-" then 0 - n else n;
 
   # Remove whitespace (space, tab, CR, LF) from both ends.
   # trim :: String -> String

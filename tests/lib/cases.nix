@@ -643,4 +643,15 @@ with lib;
     expected = true;
   };
   testLibExtendKeepsNamespaces = { expr = (lib.extend (f: p: { x = 1; })).strings.toUpper "a"; expected = "A"; };
+
+  # ------------------------------------------------------------- remaining
+  testGetHasRemoveAttr = { expr = [ (getAttr "a" { a = 1; }) (hasAttr "b" { a = 1; }) (removeAttrs { a = 1; b = 2; } [ "a" "z" ]) ]; expected = [ 1 false { b = 2; } ]; };
+  testMapAttrsFlatten = { expr = mapAttrsFlatten (n: v: v) { b = 2; a = 1; }; expected = [ 1 2 ]; };
+  testTraceValSeqFn = { expr = debug.traceValSeqFn (x: "len ${toString (length x)}") [ 1 2 ]; expected = [ 1 2 ]; };
+  testTraceValSeqNFn = { expr = debug.traceValSeqNFn (x: x) 1 { a.b = 1; }; expected = { a.b = 1; }; };
+  testMakeIncludePath = { expr = makeIncludePath [ { dev = "/d"; out = "/o"; } "/x" ]; expected = "/d/include:/x/include"; };
+  testSplit = { expr = split "(,)" "a,b"; expected = [ "a" [ "," ] "b" ]; };
+  testInfoWarn = { expr = [ (info "informational" 1) (warn "a warning" 2) (showWarnings [ "w1" "w2" ] 3) (warnIf true "w" 4) ]; expected = [ 1 2 3 4 ]; };
+  testReleaseInfo = { expr = [ trivial.codeName trivial.versionSuffix (trivial.isInOldestRelease 2305) ]; expected = [ "sysrebuild" "" true ]; };
+  testTraceIfTrue = { expr = traceIf true "traced" 5; expected = 5; };
 }
