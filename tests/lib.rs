@@ -292,11 +292,20 @@ fn check(ev: &Evaluator) {
         "only {} cases in {CASES}, expected at least {MIN_CASES}",
         names.len()
     );
-    let filter = std::env::var("LIB_TESTS_FILTER").ok().filter(|f| !f.is_empty());
+    let filter = std::env::var("LIB_TESTS_FILTER")
+        .ok()
+        .filter(|f| !f.is_empty());
     let (failures, mode) = match &filter {
         Some(f) => {
-            let selected: Vec<String> = names.iter().filter(|n| n.contains(f.as_str())).cloned().collect();
-            (run_each(ev, &selected), format!("{} cases matching {f:?}, one by one", selected.len()))
+            let selected: Vec<String> = names
+                .iter()
+                .filter(|n| n.contains(f.as_str()))
+                .cloned()
+                .collect();
+            (
+                run_each(ev, &selected),
+                format!("{} cases matching {f:?}, one by one", selected.len()),
+            )
         }
         None => match run_all(ev) {
             Ok(failures) => (failures, format!("{} cases via lib.runTests", names.len())),
@@ -305,7 +314,10 @@ fn check(ev: &Evaluator) {
                     "{}: lib.runTests over all cases failed, evaluating each case alone:\n{e}",
                     ev.name()
                 );
-                (run_each(ev, &names), format!("{} cases, one by one", names.len()))
+                (
+                    run_each(ev, &names),
+                    format!("{} cases, one by one", names.len()),
+                )
             }
         },
     };
@@ -313,11 +325,7 @@ fn check(ev: &Evaluator) {
         eprintln!("{}: {mode}: all passed", ev.name());
         return;
     }
-    let mut report = format!(
-        "{}: {} of {mode} failed:\n",
-        ev.name(),
-        failures.len()
-    );
+    let mut report = format!("{}: {} of {mode} failed:\n", ev.name(), failures.len());
     for (name, what) in &failures {
         report.push_str(&format!("  {name}\n      {what}\n"));
     }
@@ -326,7 +334,10 @@ fn check(ev: &Evaluator) {
 
 #[test]
 fn lib_cases_sysrebuild() {
-    let ev = Evaluator::new(Kind::Sysrebuild, PathBuf::from(env!("CARGO_BIN_EXE_sysrebuild")));
+    let ev = Evaluator::new(
+        Kind::Sysrebuild,
+        PathBuf::from(env!("CARGO_BIN_EXE_sysrebuild")),
+    );
     check(&ev);
 }
 
@@ -350,7 +361,8 @@ fn lib_files_are_documented() {
     let mut undocumented = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("nix") || path.ends_with("default.nix") {
+        if path.extension().and_then(|e| e.to_str()) != Some("nix") || path.ends_with("default.nix")
+        {
             continue;
         }
         undocumented.extend(undocumented_bindings(&path));

@@ -39,7 +39,11 @@ impl EvalArgs {
             attrs.insert(Symbol::intern(&pair[0]), v, Span::NONE);
         }
         for pair in self.argstr.chunks(2) {
-            attrs.insert(Symbol::intern(&pair[0]), Value::string(pair[1].clone()), Span::NONE);
+            attrs.insert(
+                Symbol::intern(&pair[0]),
+                Value::string(pair[1].clone()),
+                Span::NONE,
+            );
         }
         Ok(attrs)
     }
@@ -47,7 +51,9 @@ impl EvalArgs {
 
 /// The current directory as a string (for resolving relative paths).
 pub fn current_dir() -> String {
-    std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_else(|_| "/".to_owned())
+    std::env::current_dir()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "/".to_owned())
 }
 
 /// Nix's automatic function calling: a function taking a set of formals is called with
@@ -62,7 +68,10 @@ pub fn auto_call(ev: &mut Evaluator, v: Value, args: &Attrs) -> EvalResult<Value
             auto_call(ev, g, args)
         }
         Value::Lambda(closure) => {
-            let Param::Pattern { formals, ellipsis, .. } = &closure.def.param else {
+            let Param::Pattern {
+                formals, ellipsis, ..
+            } = &closure.def.param
+            else {
                 return Ok(v);
             };
             let mut call_args = Attrs::new();
@@ -96,7 +105,12 @@ pub fn auto_call(ev: &mut Evaluator, v: Value, args: &Attrs) -> EvalResult<Value
 
 /// Follows an attribute path such as `a.b."c.d".0` (numbers index lists), auto-calling
 /// the functions it passes through like Nix does. The value reached is not called.
-pub fn select_attr_path(ev: &mut Evaluator, mut v: Value, path: &str, args: &Attrs) -> EvalResult<Value> {
+pub fn select_attr_path(
+    ev: &mut Evaluator,
+    mut v: Value,
+    path: &str,
+    args: &Attrs,
+) -> EvalResult<Value> {
     for component in split_attr_path(path)? {
         v = auto_call(ev, v, args)?;
         v = match (&v, component.parse::<usize>()) {
@@ -141,7 +155,11 @@ fn split_attr_path(path: &str) -> EvalResult<Vec<String>> {
                 match chars.next() {
                     Some('"') => break,
                     Some(c) => cur.push(c),
-                    None => return Err(user_error(format!("missing closing quote in selection path '{path}'"))),
+                    None => {
+                        return Err(user_error(format!(
+                            "missing closing quote in selection path '{path}'"
+                        )));
+                    }
                 }
             },
             c => cur.push(c),
@@ -151,7 +169,9 @@ fn split_attr_path(path: &str) -> EvalResult<Vec<String>> {
         out.push(cur);
     }
     if out.iter().any(|c| c.is_empty()) {
-        return Err(user_error(format!("empty attribute name in selection path '{path}'")));
+        return Err(user_error(format!(
+            "empty attribute name in selection path '{path}'"
+        )));
     }
     Ok(out)
 }

@@ -1,11 +1,11 @@
 //! `sysrebuild eval`: evaluate an expression and print it like `nix-instantiate --eval`.
 
 use super::eval_args::{EvalArgs, auto_call, current_dir, select_attr_path};
+use crate::eval::Evaluator;
 use crate::eval::error::EvalResult;
 use crate::eval::print::{print_value, to_json};
 use crate::eval::source::Span;
 use crate::eval::value::Value;
-use crate::eval::Evaluator;
 use clap::Args;
 use std::io::Write;
 
@@ -41,7 +41,11 @@ impl EvalCommand {
                 let mut stdout = std::io::stdout().lock();
                 for out in outputs {
                     // Like nix-instantiate, JSON output has no trailing newline.
-                    let _ = if self.json { write!(stdout, "{out}") } else { writeln!(stdout, "{out}") };
+                    let _ = if self.json {
+                        write!(stdout, "{out}")
+                    } else {
+                        writeln!(stdout, "{out}")
+                    };
                 }
                 let _ = stdout.flush();
                 0
@@ -61,18 +65,30 @@ impl EvalCommand {
             (Some(expr), _) => ev.eval_string(expr, &current_dir())?,
             (None, file) => {
                 let file = file.clone().unwrap_or_else(|| "default.nix".to_owned());
-                let path = if file.starts_with('/') { file } else { format!("{}/{}", current_dir(), file) };
+                let path = if file.starts_with('/') {
+                    file
+                } else {
+                    format!("{}/{}", current_dir(), file)
+                };
                 ev.eval_file(&crate::eval::path::canonicalise(&path))?
             }
         };
         let args = self.eval.auto_args(ev)?;
-        let paths = if self.attr.is_empty() { vec![String::new()] } else { self.attr.clone() };
+        let paths = if self.attr.is_empty() {
+            vec![String::new()]
+        } else {
+            self.attr.clone()
+        };
         let mut outputs = Vec::new();
         for path in paths {
             let v = select_attr_path(ev, root.clone(), &path, &args)?;
             // As in `nix-instantiate --eval`, the result is only called when arguments
             // were given.
-            let v = if args.is_empty() { v } else { auto_call(ev, v, &args)? };
+            let v = if args.is_empty() {
+                v
+            } else {
+                auto_call(ev, v, &args)?
+            };
             outputs.push(self.render(ev, v)?);
         }
         Ok(outputs)
@@ -83,7 +99,11 @@ impl EvalCommand {
             let mut ctx = Default::default();
             return to_json(ev, &v, Span::NONE, &mut ctx);
         }
-        let v = if self.strict { ev.force_deep(&v)? } else { ev.force(&v)? };
+        let v = if self.strict {
+            ev.force_deep(&v)?
+        } else {
+            ev.force(&v)?
+        };
         Ok(print_value(&v))
     }
 }

@@ -43,7 +43,12 @@ pub struct EvalError {
 impl EvalError {
     /// A new error of `kind` at `span`.
     pub fn new(kind: ErrorKind, message: impl Into<String>, span: Span) -> Box<Self> {
-        Box::new(EvalError { kind, message: message.into(), span, frames: Vec::new() })
+        Box::new(EvalError {
+            kind,
+            message: message.into(),
+            span,
+            frames: Vec::new(),
+        })
     }
 
     /// Whether `builtins.tryEval` catches it.
@@ -55,7 +60,10 @@ impl EvalError {
     pub fn with_frame(mut self: Box<Self>, span: Span, message: impl Into<String>) -> Box<Self> {
         const MAX_FRAMES: usize = 64;
         if self.frames.len() < MAX_FRAMES {
-            self.frames.push(Frame { span, message: message.into() });
+            self.frames.push(Frame {
+                span,
+                message: message.into(),
+            });
         }
         self
     }
@@ -92,7 +100,13 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
     let (Some(loc), Some(src)) = (sources.locate(span), sources.get(span.file)) else {
         return;
     };
-    let _ = writeln!(out, "\n       at {}:{}:{}:\n", loc.file_name(), loc.line, loc.column);
+    let _ = writeln!(
+        out,
+        "\n       at {}:{}:{}:\n",
+        loc.file_name(),
+        loc.line,
+        loc.column
+    );
     let width = (loc.line + 1).to_string().len();
     let col = loc.column as usize - 1;
     // Long lines (generated code) are shown as a window around the error.
@@ -100,7 +114,10 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
     let window = |line: &str| -> String {
         let chars: Vec<char> = line.chars().collect();
         let end = (start + MAX_SHOWN_LINE).min(chars.len());
-        let mut shown: String = chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default();
+        let mut shown: String = chars
+            .get(start..end)
+            .map(|c| c.iter().collect())
+            .unwrap_or_default();
         if start > 0 {
             shown.insert(0, '…');
         }
@@ -110,7 +127,12 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
         shown
     };
     if loc.line > 1 {
-        let _ = writeln!(out, "       {:>width$}| {}", loc.line - 1, window(src.line_text(loc.line - 1)));
+        let _ = writeln!(
+            out,
+            "       {:>width$}| {}",
+            loc.line - 1,
+            window(src.line_text(loc.line - 1))
+        );
     }
     let text = src.line_text(loc.line);
     let _ = writeln!(out, "       {:>width$}| {}", loc.line, window(text));
@@ -130,5 +152,11 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
             .unwrap_or(1);
         len.clamp(1, line_rest.clamp(1, MAX_SHOWN_LINE))
     };
-    let _ = writeln!(out, "       {:>width$}| {lead}{}{}", "", prefix, "^".repeat(span_len));
+    let _ = writeln!(
+        out,
+        "       {:>width$}| {lead}{}{}",
+        "",
+        prefix,
+        "^".repeat(span_len)
+    );
 }

@@ -63,19 +63,46 @@ pub enum ExprKind {
     Var(Var),
     /// `<name/rest>`: looked up in the search path at run time.
     SearchPath(String),
-    Select { subject: ExprRef, path: Box<[AttrKey]>, default: Option<ExprRef> },
-    HasAttr { subject: ExprRef, path: Box<[AttrKey]> },
-    Apply { func: ExprRef, arg: ExprRef },
+    Select {
+        subject: ExprRef,
+        path: Box<[AttrKey]>,
+        default: Option<ExprRef>,
+    },
+    HasAttr {
+        subject: ExprRef,
+        path: Box<[AttrKey]>,
+    },
+    Apply {
+        func: ExprRef,
+        arg: ExprRef,
+    },
     Lambda(&'static LambdaDef),
     /// `let` (always recursive): a new environment with one slot per binding.
-    Let { bindings: Box<[ExprRef]>, body: ExprRef },
+    Let {
+        bindings: Box<[ExprRef]>,
+        body: ExprRef,
+    },
     Attrs(&'static AttrsDef),
     List(Box<[ExprRef]>),
-    If { cond: ExprRef, then: ExprRef, else_: ExprRef },
-    Assert { cond: ExprRef, body: ExprRef },
+    If {
+        cond: ExprRef,
+        then: ExprRef,
+        else_: ExprRef,
+    },
+    Assert {
+        cond: ExprRef,
+        body: ExprRef,
+    },
     /// `with namespace; body`: `body` runs in a one-slot environment holding the namespace.
-    With { namespace: ExprRef, body: ExprRef },
-    Binary { op: BinOp, lhs: ExprRef, rhs: ExprRef },
+    With {
+        namespace: ExprRef,
+        body: ExprRef,
+    },
+    Binary {
+        op: BinOp,
+        lhs: ExprRef,
+        rhs: ExprRef,
+    },
     Not(ExprRef),
     Negate(ExprRef),
     /// A string with interpolations; parts are coerced to strings and concatenated.
@@ -100,7 +127,11 @@ pub enum Param {
     /// `x: …` — one slot.
     Ident(Symbol),
     /// `{ a, b ? d, … } @ x: …` — one slot per formal, in order, then one for the `@` name.
-    Pattern { formals: Box<[Formal]>, ellipsis: bool, bind: Option<Symbol> },
+    Pattern {
+        formals: Box<[Formal]>,
+        ellipsis: bool,
+        bind: Option<Symbol>,
+    },
 }
 
 /// One formal argument of a pattern.

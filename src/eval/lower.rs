@@ -6,8 +6,8 @@
 //! the syntax tree again.
 
 use super::ir::{
-    AttrKey, AttrsDef, BinOp, DynamicAttr, ExprKind, ExprRef, Formal, LambdaDef, Param,
-    StaticAttr, Var, alloc,
+    AttrKey, AttrsDef, BinOp, DynamicAttr, ExprKind, ExprRef, Formal, LambdaDef, Param, StaticAttr,
+    Var, alloc,
 };
 use super::path::canonicalise;
 use super::source::{FileId, Span};
@@ -79,7 +79,11 @@ impl<'g> Lowerer<'g> {
         let mut scopes = Vec::new();
         if let Some(names) = prefix {
             scopes.push(Scope::Lexical(
-                names.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect(),
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (*s, i as u32))
+                    .collect(),
             ));
         }
         Lowerer {
@@ -93,11 +97,18 @@ impl<'g> Lowerer<'g> {
 
     fn span(&self, node: &impl AstNode) -> Span {
         let r = node.syntax().text_range();
-        Span { file: self.file, start: r.start().into(), end: r.end().into() }
+        Span {
+            file: self.file,
+            start: r.start().into(),
+            end: r.end().into(),
+        }
     }
 
     fn error<T>(&self, span: Span, message: impl Into<String>) -> LResult<T> {
-        Err(LowerError { message: message.into(), span })
+        Err(LowerError {
+            message: message.into(),
+            span,
+        })
     }
 
     /// Lowers a whole expression.
@@ -144,7 +155,11 @@ impl<'g> Lowerer<'g> {
                     Some(d) => Some(self.lower(d)?),
                     None => None,
                 };
-                ExprKind::Select { subject, path, default }
+                ExprKind::Select {
+                    subject,
+                    path,
+                    default,
+                }
             }
             ast::Expr::HasAttr(h) => {
                 let subject = self.lower_opt(h.expr(), span)?;
@@ -157,14 +172,20 @@ impl<'g> Lowerer<'g> {
             ast::Expr::PathHome(p) => return self.lower_path(p.parts(), span, PathFlavour::Home),
             ast::Expr::PathSearch(p) => {
                 let text = p.content().map(|c| c.text().to_owned()).unwrap_or_default();
-                let inner = text.trim_start_matches('<').trim_end_matches('>').to_owned();
+                let inner = text
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned();
                 ExprKind::SearchPath(inner)
             }
             ast::Expr::Literal(l) => ExprKind::Literal(self.lower_literal(&l, span)?),
             ast::Expr::Lambda(l) => ExprKind::Lambda(self.lower_lambda(&l, None)?),
             ast::Expr::LegacyLet(l) => {
                 // `let { …; body = e; }` is `rec { …; body = e; }.body`.
-                let mut pending = PendingAttrs { recursive: true, ..Default::default() };
+                let mut pending = PendingAttrs {
+                    recursive: true,
+                    ..Default::default()
+                };
                 self.collect_entries(&mut pending, l.entries(), false)?;
                 let set = self.lower_pending_attrs(pending, span)?;
                 ExprKind::Select {
@@ -175,7 +196,10 @@ impl<'g> Lowerer<'g> {
             }
             ast::Expr::LetIn(l) => return self.lower_let(&l, span),
             ast::Expr::List(l) => {
-                let items = l.items().map(|i| self.lower(i)).collect::<LResult<Vec<_>>>()?;
+                let items = l
+                    .items()
+                    .map(|i| self.lower(i))
+                    .collect::<LResult<Vec<_>>>()?;
                 ExprKind::List(items.into_boxed_slice())
             }
             ast::Expr::BinOp(b) => return self.lower_binop(&b, span),
@@ -206,7 +230,10 @@ impl<'g> Lowerer<'g> {
                 self.scopes.push(Scope::With);
                 let body = self.lower_opt(w.body(), span);
                 self.scopes.pop();
-                ExprKind::With { namespace, body: body? }
+                ExprKind::With {
+                    namespace,
+                    body: body?,
+                }
             }
             ast::Expr::CurPos(_) => ExprKind::CurPos,
         };
@@ -232,7 +259,13 @@ impl<'g> Lowerer<'g> {
         if withs.is_empty() {
             return self.error(span, format!("undefined variable '{name}'"));
         }
-        Ok(alloc(ExprKind::Var(Var::With { name, withs: withs.into_boxed_slice() }), span))
+        Ok(alloc(
+            ExprKind::Var(Var::With {
+                name,
+                withs: withs.into_boxed_slice(),
+            }),
+            span,
+        ))
     }
 
     fn lower_literal(&self, l: &ast::Literal, span: Span) -> LResult<Value> {
@@ -271,7 +304,9 @@ impl<'g> Lowerer<'g> {
         let kind = match out.len() {
             0 => ExprKind::Literal(Value::string("")),
             1 if matches!(out[0].kind, ExprKind::Literal(Value::String(_))) => {
-                let ExprKind::Literal(v) = &out[0].kind else { unreachable!() };
+                let ExprKind::Literal(v) = &out[0].kind else {
+                    unreachable!()
+                };
                 ExprKind::Literal(v.clone())
             }
             _ => ExprKind::Interpolate(out.into_boxed_slice()),
@@ -305,7 +340,10 @@ impl<'g> Lowerer<'g> {
         if lowered.len() == 1 {
             return Ok(lowered.pop().unwrap_or_else(|| unreachable!()));
         }
-        Ok(alloc(ExprKind::InterpolatePath(lowered.into_boxed_slice()), span))
+        Ok(alloc(
+            ExprKind::InterpolatePath(lowered.into_boxed_slice()),
+            span,
+        ))
     }
 
     fn resolve_path_literal(&self, text: &str, flavour: PathFlavour, span: Span) -> LResult<Value> {
@@ -327,7 +365,11 @@ impl<'g> Lowerer<'g> {
         Ok(Value::Path(Rc::from(canonical)))
     }
 
-    fn lower_attrpath(&mut self, path: Option<ast::Attrpath>, span: Span) -> LResult<Box<[AttrKey]>> {
+    fn lower_attrpath(
+        &mut self,
+        path: Option<ast::Attrpath>,
+        span: Span,
+    ) -> LResult<Box<[AttrKey]>> {
         let Some(path) = path else {
             return self.error(span, "syntax error: missing attribute path");
         };
@@ -378,7 +420,11 @@ impl<'g> Lowerer<'g> {
         Ok(alloc(ExprKind::Binary { op, lhs, rhs }, span))
     }
 
-    fn lower_lambda(&mut self, l: &ast::Lambda, name: Option<Symbol>) -> LResult<&'static LambdaDef> {
+    fn lower_lambda(
+        &mut self,
+        l: &ast::Lambda,
+        name: Option<Symbol>,
+    ) -> LResult<&'static LambdaDef> {
         let span = self.span(l);
         let Some(param) = l.param() else {
             return self.error(span, "syntax error: missing function parameter");
@@ -388,7 +434,10 @@ impl<'g> Lowerer<'g> {
                 let sym = p
                     .ident()
                     .map(|i| Symbol::intern(&ident_name(&i)))
-                    .ok_or_else(|| LowerError { message: "syntax error".into(), span })?;
+                    .ok_or_else(|| LowerError {
+                        message: "syntax error".into(),
+                        span,
+                    })?;
                 (None, vec![sym])
             }
             ast::Param::Pattern(p) => {
@@ -414,10 +463,8 @@ impl<'g> Lowerer<'g> {
                     .map(|i| Symbol::intern(&ident_name(&i)));
                 if let Some(b) = bind {
                     if names.contains(&b) {
-                        return self.error(
-                            span,
-                            format!("duplicate formal function argument '{b}'"),
-                        );
+                        return self
+                            .error(span, format!("duplicate formal function argument '{b}'"));
                     }
                     names.push(b);
                 }
@@ -425,7 +472,11 @@ impl<'g> Lowerer<'g> {
             }
         };
         self.scopes.push(Scope::Lexical(
-            names.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect(),
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (*s, i as u32))
+                .collect(),
         ));
         let result = (|| {
             let param = match param {
@@ -437,26 +488,46 @@ impl<'g> Lowerer<'g> {
                             Some(d) => Some(self.lower(d)?),
                             None => None,
                         };
-                        formals.push(Formal { name, default, span: fspan });
+                        formals.push(Formal {
+                            name,
+                            default,
+                            span: fspan,
+                        });
                     }
-                    Param::Pattern { formals: formals.into_boxed_slice(), ellipsis, bind }
+                    Param::Pattern {
+                        formals: formals.into_boxed_slice(),
+                        ellipsis,
+                        bind,
+                    }
                 }
             };
             let body = self.lower_opt(l.body(), span)?;
-            Ok(&*Box::leak(Box::new(LambdaDef { name, param, body, span })))
+            Ok(&*Box::leak(Box::new(LambdaDef {
+                name,
+                param,
+                body,
+                span,
+            })))
         })();
         self.scopes.pop();
         result
     }
 
     fn lower_let(&mut self, l: &ast::LetIn, span: Span) -> LResult<ExprRef> {
-        let mut pending = PendingAttrs { recursive: true, ..Default::default() };
+        let mut pending = PendingAttrs {
+            recursive: true,
+            ..Default::default()
+        };
         self.collect_entries(&mut pending, l.entries(), false)?;
         if let Some((_, attr)) = pending.dynamics.first() {
             return self.error(attr.span, "dynamic attributes not allowed in let");
         }
-        let names: FxHashMap<Symbol, u32> =
-            pending.statics.iter().enumerate().map(|(i, (s, _))| (*s, i as u32)).collect();
+        let names: FxHashMap<Symbol, u32> = pending
+            .statics
+            .iter()
+            .enumerate()
+            .map(|(i, (s, _))| (*s, i as u32))
+            .collect();
         self.scopes.push(Scope::Lexical(names));
         let result = (|| {
             let sources = self.lower_inherit_sources(&mut pending)?;
@@ -465,7 +536,13 @@ impl<'g> Lowerer<'g> {
                 bindings.push(self.lower_pending_value(name, attr, &sources, true)?);
             }
             let body = self.lower_opt(l.body(), span)?;
-            Ok(alloc(ExprKind::Let { bindings: bindings.into_boxed_slice(), body }, span))
+            Ok(alloc(
+                ExprKind::Let {
+                    bindings: bindings.into_boxed_slice(),
+                    body,
+                },
+                span,
+            ))
         })();
         self.scopes.pop();
         result
@@ -569,7 +646,12 @@ impl<'g> Lowerer<'g> {
         Ok(PendingValue::Expr(value))
     }
 
-    fn insert_static(&mut self, pending: &mut PendingAttrs, name: Symbol, attr: PendingAttr) -> LResult<()> {
+    fn insert_static(
+        &mut self,
+        pending: &mut PendingAttrs,
+        name: Symbol,
+        attr: PendingAttr,
+    ) -> LResult<()> {
         match pending.index.get(&name) {
             None => {
                 pending.index.insert(name, pending.statics.len());
@@ -597,8 +679,12 @@ impl<'g> Lowerer<'g> {
         // plain copy (and for `rec`, the slot order is the same order).
         pending.statics.sort_by_key(|(name, _)| *name);
         if recursive {
-            let names: FxHashMap<Symbol, u32> =
-                pending.statics.iter().enumerate().map(|(i, (s, _))| (*s, i as u32)).collect();
+            let names: FxHashMap<Symbol, u32> = pending
+                .statics
+                .iter()
+                .enumerate()
+                .map(|(i, (s, _))| (*s, i as u32))
+                .collect();
             self.scopes.push(Scope::Lexical(names));
         }
         let result = (|| {
@@ -607,7 +693,11 @@ impl<'g> Lowerer<'g> {
             for (name, attr) in std::mem::take(&mut pending.statics) {
                 let aspan = attr.span;
                 let value = self.lower_pending_value(name, attr, &sources, recursive)?;
-                attrs.push(StaticAttr { name, value, span: aspan });
+                attrs.push(StaticAttr {
+                    name,
+                    value,
+                    span: aspan,
+                });
             }
             let mut dynamic = Vec::with_capacity(pending.dynamics.len());
             for (key, attr) in std::mem::take(&mut pending.dynamics) {
@@ -615,8 +705,13 @@ impl<'g> Lowerer<'g> {
                 let AttrKey::Dynamic(name) = self.lower_attr_key(key, aspan)? else {
                     unreachable!("static names are never queued as dynamic")
                 };
-                let value = self.lower_pending_value(Symbol::intern(""), attr, &sources, recursive)?;
-                dynamic.push(DynamicAttr { name, value, span: aspan });
+                let value =
+                    self.lower_pending_value(Symbol::intern(""), attr, &sources, recursive)?;
+                dynamic.push(DynamicAttr {
+                    name,
+                    value,
+                    span: aspan,
+                });
             }
             let def = Box::leak(Box::new(AttrsDef {
                 recursive,
@@ -644,7 +739,10 @@ impl<'g> Lowerer<'g> {
             PendingValue::Expr(e) => match e {
                 ast::Expr::Lambda(l) => {
                     let span = self.span(&l);
-                    Ok(alloc(ExprKind::Lambda(self.lower_lambda(&l, Some(name))?), span))
+                    Ok(alloc(
+                        ExprKind::Lambda(self.lower_lambda(&l, Some(name))?),
+                        span,
+                    ))
                 }
                 other => self.lower(other),
             },

@@ -71,11 +71,17 @@ impl Evaluator {
             let mut err: Option<Box<EvalError>> = None;
             for e in errors {
                 let (msg, range) = describe_parse_error(e, text.len());
-                let span = Span { file, start: range.0, end: range.1 };
+                let span = Span {
+                    file,
+                    start: range.0,
+                    end: range.1,
+                };
                 match &mut err {
                     None => err = Some(EvalError::new(ErrorKind::Parse, msg, span)),
                     Some(first) => {
-                        first.frames.push(super::error::Frame { span, message: msg });
+                        first
+                            .frames
+                            .push(super::error::Frame { span, message: msg });
                     }
                 }
             }
@@ -88,7 +94,11 @@ impl Evaluator {
             return Err(EvalError::new(
                 ErrorKind::Parse,
                 "syntax error, unexpected end of file",
-                Span { file, start: 0, end: 0 },
+                Span {
+                    file,
+                    start: 0,
+                    end: 0,
+                },
             ));
         };
         let mut lowerer = Lowerer::new(file, base_dir.to_owned(), &self.globals, prefix);
@@ -157,10 +167,19 @@ impl Evaluator {
     /// are already known is done at once, saving a thunk (it cannot fail or diverge).
     #[inline(always)]
     fn delay_arg(&mut self, expr: ExprRef, env: &Rc<Env>) -> Value {
-        if let ExprKind::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs } = &expr.kind
-            && let (Some(Value::Int(a)), Some(Value::Int(b))) = (known_int(lhs, env), known_int(rhs, env))
+        if let ExprKind::Binary {
+            op: op @ (BinOp::Add | BinOp::Sub),
+            lhs,
+            rhs,
+        } = &expr.kind
+            && let (Some(Value::Int(a)), Some(Value::Int(b))) =
+                (known_int(lhs, env), known_int(rhs, env))
         {
-            let r = if *op == BinOp::Add { a.checked_add(b) } else { a.checked_sub(b) };
+            let r = if *op == BinOp::Add {
+                a.checked_add(b)
+            } else {
+                a.checked_sub(b)
+            };
             if let Some(r) = r {
                 return Value::Int(r);
             }
@@ -243,9 +262,11 @@ impl Evaluator {
         let span = expr.span;
         match &expr.kind {
             ExprKind::SearchPath(p) => self.find_in_search_path(p, span),
-            ExprKind::Select { subject, path, default } => {
-                self.eval_select(subject, path, *default, env, span)
-            }
+            ExprKind::Select {
+                subject,
+                path,
+                default,
+            } => self.eval_select(subject, path, *default, env, span),
             ExprKind::HasAttr { subject, path } => {
                 let mut v = self.eval(subject, env)?;
                 for (i, key) in path.iter().enumerate() {
@@ -253,7 +274,9 @@ impl Evaluator {
                         Some(n) => n,
                         None => return Ok(Value::Bool(false)),
                     };
-                    let Value::Attrs(attrs) = v else { return Ok(Value::Bool(false)) };
+                    let Value::Attrs(attrs) = v else {
+                        return Ok(Value::Bool(false));
+                    };
                     match attrs.get(name) {
                         // Only the sets along the path are forced, not the final value.
                         Some(_) if i + 1 == path.len() => return Ok(Value::Bool(true)),
@@ -263,7 +286,10 @@ impl Evaluator {
                 }
                 Ok(Value::Bool(true))
             }
-            ExprKind::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure { def, env: env.clone() }))),
+            ExprKind::Lambda(def) => Ok(Value::Lambda(Rc::new(Closure {
+                def,
+                env: env.clone(),
+            }))),
             ExprKind::Attrs(def) => {
                 let venv = if def.recursive {
                     Rc::new(Env::new(Some(env.clone()), def.attrs.len()))
@@ -276,7 +302,11 @@ impl Evaluator {
                     if def.recursive {
                         venv.set(i, v.clone());
                     }
-                    entries.push(Attr { name: a.name, value: v, span: a.span });
+                    entries.push(Attr {
+                        name: a.name,
+                        value: v,
+                        span: a.span,
+                    });
                 }
                 if def.dynamic.is_empty() {
                     return Ok(Value::attrs(Attrs::from_sorted(entries)));
@@ -376,7 +406,11 @@ impl Evaluator {
                         return self.force(&v);
                     }
                 }
-                Err(EvalError::new(ErrorKind::Other, format!("undefined variable '{name}'"), span))
+                Err(EvalError::new(
+                    ErrorKind::Other,
+                    format!("undefined variable '{name}'"),
+                    span,
+                ))
             }
         }
     }
@@ -468,13 +502,21 @@ impl Evaluator {
                     return Ok(());
                 }
                 for attr in a.entries() {
-                    let inner = self
-                        .force(&attr.value)
-                        .map_err(|e| e.with_frame(attr.span, format!("while evaluating the attribute '{}'", attr.name)))?;
+                    let inner = self.force(&attr.value).map_err(|e| {
+                        e.with_frame(
+                            attr.span,
+                            format!("while evaluating the attribute '{}'", attr.name),
+                        )
+                    })?;
                     stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
                         self.force_deep_inner(&inner, seen)
                     })
-                    .map_err(|e| e.with_frame(attr.span, format!("while evaluating the attribute '{}'", attr.name)))?;
+                    .map_err(|e| {
+                        e.with_frame(
+                            attr.span,
+                            format!("while evaluating the attribute '{}'", attr.name),
+                        )
+                    })?;
                 }
                 Ok(())
             }
@@ -508,7 +550,10 @@ impl Evaluator {
                 if op.arity == 1 {
                     (op.func)(self, &[arg], span)
                 } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp {
+                        op,
+                        args: vec![arg],
+                    })))
                 }
             }
             Value::PrimOpApp(app) => {
@@ -567,7 +612,11 @@ impl Evaluator {
         let def = closure.def;
         match &def.param {
             Param::Ident(_) => Ok(Rc::new(Env::with_value(Some(closure.env.clone()), arg))),
-            Param::Pattern { formals, ellipsis, bind } => {
+            Param::Pattern {
+                formals,
+                ellipsis,
+                bind,
+            } => {
                 let forced = self.force(&arg)?;
                 let Value::Attrs(attrs) = &forced else {
                     return Err(self.type_error("a set", &forced, span));
@@ -696,7 +745,8 @@ impl Evaluator {
     #[inline(never)]
     fn missing_attr_error(&self, attrs: &Attrs, name: &str, span: Span) -> Box<EvalError> {
         let mut msg = format!("attribute '{name}' missing");
-        let suggestions = super::suggest::similar(name, attrs.entries().iter().map(|a| a.name.as_str()));
+        let suggestions =
+            super::suggest::similar(name, attrs.entries().iter().map(|a| a.name.as_str()));
         if !suggestions.is_empty() {
             let list: Vec<String> = suggestions.iter().map(|s| format!("'{s}'")).collect();
             msg.push_str(&format!("; did you mean {}?", list.join(" or ")));
@@ -710,7 +760,11 @@ impl Evaluator {
     pub fn type_error(&self, expected: &str, got: &Value, span: Span) -> Box<EvalError> {
         EvalError::new(
             ErrorKind::Other,
-            format!("value is {} while {} was expected", got.type_description(), expected),
+            format!(
+                "value is {} while {} was expected",
+                got.type_description(),
+                expected
+            ),
             span,
         )
     }
@@ -728,7 +782,9 @@ impl Evaluator {
 
     /// `{ file, line, column }` for `span` (`__curPos`, `unsafeGetAttrPos`).
     pub fn position_attrs(&self, span: Span) -> Value {
-        let Some(loc) = self.sources.locate(span) else { return Value::Null };
+        let Some(loc) = self.sources.locate(span) else {
+            return Value::Null;
+        };
         let mut attrs = Attrs::with_capacity(3);
         attrs.insert(self.sym.file, Value::string(loc.file_name()), Span::NONE);
         attrs.insert(self.sym.line, Value::Int(loc.line as i64), Span::NONE);
@@ -765,7 +821,11 @@ impl Evaluator {
                 }
             }
             BinOp::PipeRight | BinOp::PipeLeft => {
-                let (f, a) = if op == BinOp::PipeRight { (rhs, lhs) } else { (lhs, rhs) };
+                let (f, a) = if op == BinOp::PipeRight {
+                    (rhs, lhs)
+                } else {
+                    (lhs, rhs)
+                };
                 let f = self.eval(f, env)?;
                 let a = self.delay(a, env);
                 self.call(f, a, span)
@@ -868,7 +928,11 @@ impl Evaluator {
     /// Integer and float arithmetic with overflow and division-by-zero checks.
     pub fn arith(&mut self, op: BinOp, l: Value, r: Value, span: Span) -> EvalResult<Value> {
         let overflow = |what: &str| {
-            EvalError::new(ErrorKind::Other, format!("integer overflow in {what}"), span)
+            EvalError::new(
+                ErrorKind::Other,
+                format!("integer overflow in {what}"),
+                span,
+            )
         };
         match (&l, &r) {
             (Value::Int(a), Value::Int(b)) => {
@@ -942,7 +1006,9 @@ impl Evaluator {
                 if Rc::ptr_eq(x, y) {
                     return Ok(true);
                 }
-                if let (Some(px), Some(py)) = (self.derivation_out_path(x)?, self.derivation_out_path(y)?) {
+                if let (Some(px), Some(py)) =
+                    (self.derivation_out_path(x)?, self.derivation_out_path(y)?)
+                {
                     return self.values_equal(&px, &py, span);
                 }
                 if x.len() != y.len() {
@@ -976,7 +1042,9 @@ impl Evaluator {
 
     /// The `outPath` of a set whose `type` is `"derivation"`.
     fn derivation_out_path(&mut self, attrs: &Attrs) -> EvalResult<Option<Value>> {
-        let Some(t) = attrs.get(self.sym.type_).cloned() else { return Ok(None) };
+        let Some(t) = attrs.get(self.sym.type_).cloned() else {
+            return Ok(None);
+        };
         let t = self.force(&t)?;
         match t {
             Value::String(s) if s.text == "derivation" => Ok(attrs.get(self.sym.out_path).cloned()),
@@ -1070,12 +1138,12 @@ impl Evaluator {
                 Err(self.coerce_error(&v, span))
             }
             Value::Int(i) if opts.coerce_more => Ok(Rc::new(NixString::plain(i.to_string()))),
-            Value::Float(f) if opts.coerce_more => {
-                Ok(Rc::new(NixString::plain(super::text::float::format_float_to_string(*f))))
-            }
-            Value::Bool(b) if opts.coerce_more => {
-                Ok(Rc::new(NixString::plain(if *b { "1" } else { "" }.to_owned())))
-            }
+            Value::Float(f) if opts.coerce_more => Ok(Rc::new(NixString::plain(
+                super::text::float::format_float_to_string(*f),
+            ))),
+            Value::Bool(b) if opts.coerce_more => Ok(Rc::new(NixString::plain(
+                if *b { "1" } else { "" }.to_owned(),
+            ))),
             Value::Null if opts.coerce_more => Ok(Rc::new(NixString::plain(String::new()))),
             Value::List(items) if opts.coerce_more => {
                 let mut out = NixString::default();
@@ -1085,7 +1153,8 @@ impl Evaluator {
                     out.text.push_str(&s.text);
                     out.context.extend(&s.context);
                     // Nix adds no separator after an empty nested list.
-                    let empty_list = matches!(self.force(item)?, Value::List(ref l) if l.0.is_empty());
+                    let empty_list =
+                        matches!(self.force(item)?, Value::List(ref l) if l.0.is_empty());
                     if i + 1 < n && !empty_list {
                         out.text.push(' ');
                     }
@@ -1132,7 +1201,10 @@ impl Evaluator {
     /// `import path`: evaluates a file once and caches its value.
     pub fn import_path(&mut self, path: &str, span: Span) -> EvalResult<Value> {
         let mut file = path.to_owned();
-        if std::fs::metadata(&file).map(|m| m.is_dir()).unwrap_or(false) {
+        if std::fs::metadata(&file)
+            .map(|m| m.is_dir())
+            .unwrap_or(false)
+        {
             file = format!("{}/default.nix", file.trim_end_matches('/'));
         }
         if let Some(v) = self.import_cache.get(&file) {
@@ -1141,7 +1213,10 @@ impl Evaluator {
         let text = std::fs::read_to_string(&file).map_err(|e| {
             EvalError::new(
                 ErrorKind::Other,
-                format!("cannot read '{file}': {}", super::builtins::io_error_text(&e)),
+                format!(
+                    "cannot read '{file}': {}",
+                    super::builtins::io_error_text(&e)
+                ),
                 span,
             )
         })?;
@@ -1166,11 +1241,17 @@ pub struct CoerceOpts {
 impl CoerceOpts {
     /// What `"${x}"` and `+` do.
     pub fn interpolation() -> Self {
-        CoerceOpts { coerce_more: false, copy_to_store: true }
+        CoerceOpts {
+            coerce_more: false,
+            copy_to_store: true,
+        }
     }
     /// What `builtins.toString` does.
     pub fn to_string() -> Self {
-        CoerceOpts { coerce_more: true, copy_to_store: false }
+        CoerceOpts {
+            coerce_more: true,
+            copy_to_store: false,
+        }
     }
 }
 
@@ -1197,14 +1278,16 @@ fn int_binary(op: BinOp, a: i64, b: i64) -> Option<Value> {
 fn known_int(expr: ExprRef, env: &Rc<Env>) -> Option<Value> {
     match &expr.kind {
         ExprKind::Literal(v @ Value::Int(_)) => Some(v.clone()),
-        ExprKind::Var(Var::Local { depth, slot }) => match env.ancestor(*depth).get(*slot as usize)? {
-            v @ Value::Int(_) => Some(v.clone()),
-            Value::Thunk(t) => match t.evaluated() {
-                Some(v @ Value::Int(_)) => Some(v),
+        ExprKind::Var(Var::Local { depth, slot }) => {
+            match env.ancestor(*depth).get(*slot as usize)? {
+                v @ Value::Int(_) => Some(v.clone()),
+                Value::Thunk(t) => match t.evaluated() {
+                    Some(v @ Value::Int(_)) => Some(v),
+                    _ => None,
+                },
                 _ => None,
-            },
-            _ => None,
-        },
+            }
+        }
         _ => None,
     }
 }
@@ -1239,8 +1322,14 @@ fn check_nesting(text: &str, file: super::source::FileId) -> EvalResult<()> {
                 if depth > MAX_NESTING {
                     return Err(EvalError::new(
                         ErrorKind::Parse,
-                        format!("expression nested too deeply (more than {MAX_NESTING} levels of brackets)"),
-                        Span { file, start: offset, end: offset + tok.len() as u32 },
+                        format!(
+                            "expression nested too deeply (more than {MAX_NESTING} levels of brackets)"
+                        ),
+                        Span {
+                            file,
+                            start: offset,
+                            end: offset + tok.len() as u32,
+                        },
                     ));
                 }
             }

@@ -36,7 +36,9 @@ fn print_into(out: &mut String, v: &Value, seen: &mut FxHashSet<usize>) {
             for attr in attrs.sorted_by_name() {
                 write_attr_name(out, attr.name.as_str());
                 out.push_str(" = ");
-                stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || print_into(out, &attr.value, seen));
+                stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                    print_into(out, &attr.value, seen)
+                });
                 out.push_str("; ");
             }
             out.push('}');
@@ -98,7 +100,10 @@ fn is_plain_identifier(name: &str) -> bool {
         Some(c) if c.is_ascii_digit() || c == '-' || c == '\'' => return false,
         _ => {}
     }
-    name != "if" && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'))
+    name != "if"
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'))
 }
 
 /// Converts a value to JSON text as `builtins.toJSON` does, forcing it deeply. Paths are
@@ -156,8 +161,15 @@ fn json_into(
                 write_json_string(out, attr.name.as_str());
                 out.push(':');
                 let value = attr.value.clone();
-                stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || json_into(ev, out, &value, span, context))
-                    .map_err(|e| e.with_frame(attr.span, format!("while evaluating attribute '{}'", attr.name)))?;
+                stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                    json_into(ev, out, &value, span, context)
+                })
+                .map_err(|e| {
+                    e.with_frame(
+                        attr.span,
+                        format!("while evaluating attribute '{}'", attr.name),
+                    )
+                })?;
             }
             out.push('}');
         }
@@ -167,12 +179,18 @@ fn json_into(
                 if i > 0 {
                     out.push(',');
                 }
-                stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || json_into(ev, out, item, span, context))?;
+                stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                    json_into(ev, out, item, span, context)
+                })?;
             }
             out.push(']');
         }
         Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => {
-            return Err(EvalError::new(ErrorKind::Other, "cannot convert a function to JSON", span));
+            return Err(EvalError::new(
+                ErrorKind::Other,
+                "cannot convert a function to JSON",
+                span,
+            ));
         }
         Value::Thunk(_) => unreachable!("forced above"),
     }

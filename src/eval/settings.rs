@@ -13,8 +13,14 @@ impl SearchPathEntry {
     /// Parses `name=path` or `path`.
     pub fn parse(s: &str) -> Self {
         match s.split_once('=') {
-            Some((prefix, path)) => SearchPathEntry { prefix: Some(prefix.to_owned()), path: path.to_owned() },
-            None => SearchPathEntry { prefix: None, path: s.to_owned() },
+            Some((prefix, path)) => SearchPathEntry {
+                prefix: Some(prefix.to_owned()),
+                path: path.to_owned(),
+            },
+            None => SearchPathEntry {
+                prefix: None,
+                path: s.to_owned(),
+            },
         }
     }
 }
@@ -56,17 +62,29 @@ impl Default for Settings {
 impl Settings {
     /// Settings with the search path built from `-I` entries and `NIX_PATH`.
     pub fn with_search_path(include: &[String]) -> Self {
-        let mut search_path: Vec<SearchPathEntry> = include.iter().map(|i| SearchPathEntry::parse(i)).collect();
+        let mut search_path: Vec<SearchPathEntry> =
+            include.iter().map(|i| SearchPathEntry::parse(i)).collect();
         if let Ok(nix_path) = std::env::var("NIX_PATH") {
-            search_path.extend(nix_path.split(':').filter(|e| !e.is_empty()).map(SearchPathEntry::parse));
+            search_path.extend(
+                nix_path
+                    .split(':')
+                    .filter(|e| !e.is_empty())
+                    .map(SearchPathEntry::parse),
+            );
         }
-        Settings { search_path, ..Settings::default() }
+        Settings {
+            search_path,
+            ..Settings::default()
+        }
     }
 
     /// Resolves `<name/rest>` against the search path; `None` if no entry has it.
     pub fn resolve_search_path(&self, wanted: &str) -> Option<String> {
         resolve_in(&self.search_path, wanted).or_else(|| {
-            let own = SearchPathEntry { prefix: Some("sysrebuild".to_owned()), path: sysrebuild_root() };
+            let own = SearchPathEntry {
+                prefix: Some("sysrebuild".to_owned()),
+                path: sysrebuild_root(),
+            };
             resolve_in(std::slice::from_ref(&own), wanted)
         })
     }
@@ -81,7 +99,10 @@ pub fn resolve_in(entries: &[SearchPathEntry], wanted: &str) -> Option<String> {
                 Some(prefix) => {
                     if wanted == prefix {
                         entry.path.clone()
-                    } else if let Some(rest) = wanted.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/')) {
+                    } else if let Some(rest) = wanted
+                        .strip_prefix(prefix.as_str())
+                        .and_then(|r| r.strip_prefix('/'))
+                    {
                         format!("{}/{}", entry.path, rest)
                     } else {
                         continue;
@@ -118,7 +139,10 @@ pub fn sysrebuild_root() -> String {
         return root;
     }
     if let Ok(exe) = std::env::current_exe()
-        && let Some(share) = exe.parent().and_then(|bin| bin.parent()).map(|p| p.join("share/sysrebuild"))
+        && let Some(share) = exe
+            .parent()
+            .and_then(|bin| bin.parent())
+            .map(|p| p.join("share/sysrebuild"))
         && share.join("lib").is_dir()
     {
         return share.display().to_string();

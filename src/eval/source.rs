@@ -17,7 +17,11 @@ pub struct Span {
 
 impl Span {
     /// A span for values that do not come from source text (builtins, the command line).
-    pub const NONE: Span = Span { file: FileId(u32::MAX), start: 0, end: 0 };
+    pub const NONE: Span = Span {
+        file: FileId(u32::MAX),
+        start: 0,
+        end: 0,
+    };
 
     /// Whether this span points into a real source.
     pub fn is_known(&self) -> bool {
@@ -85,7 +89,11 @@ impl SourceMap {
                 line_starts.push(i as u32 + 1);
             }
         }
-        self.sources.push(Source { origin, text, line_starts });
+        self.sources.push(Source {
+            origin,
+            text,
+            line_starts,
+        });
         FileId(self.sources.len() as u32 - 1)
     }
 
@@ -98,7 +106,11 @@ impl SourceMap {
     pub fn locate(&self, span: Span) -> Option<Location> {
         let src = self.get(span.file)?;
         let (line, column) = src.line_col(span.start);
-        Some(Location { origin: src.origin.clone(), line, column })
+        Some(Location {
+            origin: src.origin.clone(),
+            line,
+            column,
+        })
     }
 }
 
@@ -111,7 +123,11 @@ impl Source {
         };
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
-        let column = self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(0);
+        let column = self
+            .text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
         (line as u32 + 1, column as u32 + 1)
     }
 

@@ -29,7 +29,13 @@ pub fn kind_name(kind: SyntaxKind) -> String {
         TOKEN_ELLIPSIS => "'...'",
         TOKEN_INTERPOL_START => "'${'",
         TOKEN_INTERPOL_END => "'}'",
-        other => return format!("{other:?}").trim_start_matches("TOKEN_").trim_start_matches("NODE_").to_lowercase().replace('_', " "),
+        other => {
+            return format!("{other:?}")
+                .trim_start_matches("TOKEN_")
+                .trim_start_matches("NODE_")
+                .to_lowercase()
+                .replace('_', " ");
+        }
     };
     s.to_owned()
 }

@@ -10,9 +10,9 @@ use super::ir::{ExprRef, LambdaDef};
 use super::machine::Evaluator;
 use super::source::Span;
 use super::symbol::Symbol;
+use smallvec::SmallVec;
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeSet;
-use smallvec::SmallVec;
 use std::rc::Rc;
 
 /// A Nix value, possibly not yet evaluated ([`Value::Thunk`]).
@@ -85,7 +85,10 @@ impl Value {
 
     /// Whether this is a function of any kind (not counting `__functor` sets).
     pub fn is_function(&self) -> bool {
-        matches!(self, Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_))
+        matches!(
+            self,
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_)
+        )
     }
 }
 
@@ -99,7 +102,10 @@ pub struct NixString {
 impl NixString {
     /// A string without context.
     pub fn plain(text: String) -> Self {
-        NixString { text, context: Context::default() }
+        NixString {
+            text,
+            context: Context::default(),
+        }
     }
 
     /// A string with the given context.
@@ -169,12 +175,16 @@ pub struct Attrs {
 impl Attrs {
     /// An empty set.
     pub fn new() -> Self {
-        Attrs { entries: Vec::new() }
+        Attrs {
+            entries: Vec::new(),
+        }
     }
 
     /// An empty set with room for `n` attributes.
     pub fn with_capacity(n: usize) -> Self {
-        Attrs { entries: Vec::with_capacity(n) }
+        Attrs {
+            entries: Vec::with_capacity(n),
+        }
     }
 
     /// Builds a set from entries in any order; for duplicate names the first one wins.
@@ -300,7 +310,9 @@ impl Thunk {
 
     /// A thunk for `value.name`.
     pub fn select(value: Value, name: Symbol) -> Value {
-        Value::Thunk(Rc::new(Thunk(RefCell::new(ThunkState::Select(value, name)))))
+        Value::Thunk(Rc::new(Thunk(RefCell::new(ThunkState::Select(
+            value, name,
+        )))))
     }
 
     /// The value if this thunk has been evaluated.
@@ -324,12 +336,18 @@ pub struct Env {
 impl Env {
     /// A new environment with `n` empty slots.
     pub fn new(parent: Option<Rc<Env>>, n: usize) -> Self {
-        Env { parent, slots: (0..n).map(|_| OnceCell::new()).collect() }
+        Env {
+            parent,
+            slots: (0..n).map(|_| OnceCell::new()).collect(),
+        }
     }
 
     /// A new environment holding exactly `values`.
     pub fn with_values(parent: Option<Rc<Env>>, values: Vec<Value>) -> Self {
-        Env { parent, slots: values.into_iter().map(OnceCell::from).collect() }
+        Env {
+            parent,
+            slots: values.into_iter().map(OnceCell::from).collect(),
+        }
     }
 
     /// A new environment holding one value (a function call's argument).
@@ -354,7 +372,10 @@ impl Env {
         let mut env = self;
         for _ in 0..depth {
             // Lowering only produces depths that exist.
-            env = env.parent.as_ref().expect("lowering produced a bad variable depth");
+            env = env
+                .parent
+                .as_ref()
+                .expect("lowering produced a bad variable depth");
         }
         env
     }

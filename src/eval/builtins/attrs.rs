@@ -29,12 +29,24 @@ fn name_arg(ev: &mut Evaluator, v: &Value, s: Span) -> EvalResult<Symbol> {
 
 fn attr_names(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let attrs = arg_attrs(ev, &a[0], s)?;
-    Ok(Value::list(attrs.sorted_by_name().iter().map(|a| Value::string(a.name.as_str())).collect()))
+    Ok(Value::list(
+        attrs
+            .sorted_by_name()
+            .iter()
+            .map(|a| Value::string(a.name.as_str()))
+            .collect(),
+    ))
 }
 
 fn attr_values(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let attrs = arg_attrs(ev, &a[0], s)?;
-    Ok(Value::list(attrs.sorted_by_name().iter().map(|a| a.value.clone()).collect()))
+    Ok(Value::list(
+        attrs
+            .sorted_by_name()
+            .iter()
+            .map(|a| a.value.clone())
+            .collect(),
+    ))
 }
 
 fn get_attr(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
@@ -58,14 +70,24 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     if !attrs.entries().iter().any(|a| remove.contains(&a.name)) {
         return Ok(Value::Attrs(attrs));
     }
-    let kept = attrs.entries().iter().filter(|a| !remove.contains(&a.name)).cloned().collect();
+    let kept = attrs
+        .entries()
+        .iter()
+        .filter(|a| !remove.contains(&a.name))
+        .cloned()
+        .collect();
     Ok(Value::attrs(Attrs::from_sorted(kept)))
 }
 
 fn intersect_attrs(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let left = arg_attrs(ev, &a[0], s)?;
     let right = arg_attrs(ev, &a[1], s)?;
-    let kept = right.entries().iter().filter(|a| left.get(a.name).is_some()).cloned().collect();
+    let kept = right
+        .entries()
+        .iter()
+        .filter(|a| left.get(a.name).is_some())
+        .cloned()
+        .collect();
     Ok(Value::attrs(Attrs::from_sorted(kept)))
 }
 
@@ -90,7 +112,10 @@ fn map_attrs(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         .iter()
         .map(|attr| Attr {
             name: attr.name,
-            value: Thunk::apply(Thunk::apply(f.clone(), Value::string(attr.name.as_str())), attr.value.clone()),
+            value: Thunk::apply(
+                Thunk::apply(f.clone(), Value::string(attr.name.as_str())),
+                attr.value.clone(),
+            ),
             span: attr.span,
         })
         .collect();
@@ -102,16 +127,24 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> 
     let mut entries = Vec::with_capacity(list.0.len());
     for item in &list.0 {
         let attrs = arg_attrs(ev, item, s)?;
-        let name = attrs
-            .get(ev.sym.name)
-            .cloned()
-            .ok_or_else(|| error("attribute 'name' missing in a 'builtins.listToAttrs' element", s))?;
+        let name = attrs.get(ev.sym.name).cloned().ok_or_else(|| {
+            error(
+                "attribute 'name' missing in a 'builtins.listToAttrs' element",
+                s,
+            )
+        })?;
         let name = name_arg(ev, &name, s)?;
-        let value = attrs
-            .get_attr(ev.sym.value)
-            .cloned()
-            .ok_or_else(|| error("attribute 'value' missing in a 'builtins.listToAttrs' element", s))?;
-        entries.push(Attr { name, value: value.value, span: value.span });
+        let value = attrs.get_attr(ev.sym.value).cloned().ok_or_else(|| {
+            error(
+                "attribute 'value' missing in a 'builtins.listToAttrs' element",
+                s,
+            )
+        })?;
+        entries.push(Attr {
+            name,
+            value: value.value,
+            span: value.span,
+        });
     }
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
 }
@@ -137,8 +170,15 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
         .into_iter()
         .map(|name| {
             let values = groups.remove(&name).unwrap_or_default();
-            let value = Thunk::apply(Thunk::apply(f.clone(), Value::string(name.as_str())), Value::list(values));
-            Attr { name, value, span: Span::NONE }
+            let value = Thunk::apply(
+                Thunk::apply(f.clone(), Value::string(name.as_str())),
+                Value::list(values),
+            );
+            Attr {
+                name,
+                value,
+                span: Span::NONE,
+            }
         })
         .collect();
     Ok(Value::attrs(Attrs::from_unsorted(entries)))

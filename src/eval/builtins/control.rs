@@ -30,7 +30,10 @@ pub(crate) const PRIMOPS: &[PrimOp] = &[
 ];
 
 fn message(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<String> {
-    Ok(ev.coerce_to_string(v, span, CoerceOpts::to_string())?.text.clone())
+    Ok(ev
+        .coerce_to_string(v, span, CoerceOpts::to_string())?
+        .text
+        .clone())
 }
 
 fn throw(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
@@ -40,7 +43,11 @@ fn throw(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
 
 fn abort(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let msg = message(ev, &a[0], s)?;
-    Err(EvalError::new(ErrorKind::Abort, format!("evaluation aborted with the following error message: '{msg}'"), s))
+    Err(EvalError::new(
+        ErrorKind::Abort,
+        format!("evaluation aborted with the following error message: '{msg}'"),
+        s,
+    ))
 }
 
 fn try_eval(ev: &mut Evaluator, a: &[Value], _: Span) -> EvalResult<Value> {
@@ -114,11 +121,18 @@ fn import(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
 fn scoped_import(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let scope = arg_attrs(ev, &a[0], s)?;
     let mut path = arg_path(ev, &a[1], s)?;
-    if std::fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false) {
+    if std::fs::metadata(&path)
+        .map(|m| m.is_dir())
+        .unwrap_or(false)
+    {
         path = format!("{}/default.nix", path.trim_end_matches('/'));
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| error(format!("cannot read '{path}': {}", super::io_error_text(&e)), s))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        error(
+            format!("cannot read '{path}': {}", super::io_error_text(&e)),
+            s,
+        )
+    })?;
     let names: Vec<Symbol> = scope.entries().iter().map(|a| a.name).collect();
     let values: Vec<Value> = scope.entries().iter().map(|a| a.value.clone()).collect();
     let dir = crate::eval::path::dir_of(&path);
@@ -128,7 +142,11 @@ fn scoped_import(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> 
 }
 
 fn to_string(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
-    Ok(Value::String(ev.coerce_to_string(&a[0], s, CoerceOpts::to_string())?))
+    Ok(Value::String(ev.coerce_to_string(
+        &a[0],
+        s,
+        CoerceOpts::to_string(),
+    )?))
 }
 
 fn function_args(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {

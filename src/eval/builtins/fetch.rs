@@ -31,10 +31,14 @@ struct FetchRequest {
 
 fn request(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<FetchRequest> {
     match ev.force(v)? {
-        Value::String(s) => Ok(FetchRequest { url: s.text.clone(), name: None, expected: None }),
+        Value::String(s) => Ok(FetchRequest {
+            url: s.text.clone(),
+            name: None,
+            expected: None,
+        }),
         Value::Attrs(_) => {
             let attrs = arg_attrs(ev, v, span)?;
-            let mut get = |ev: &mut Evaluator, key: &str| -> EvalResult<Option<String>> {
+            let get = |ev: &mut Evaluator, key: &str| -> EvalResult<Option<String>> {
                 match attrs.get(Symbol::intern(key)).cloned() {
                     Some(v) => Ok(Some(ev.expect_string_no_ctx(&v, span)?)),
                     None => Ok(None),
@@ -47,7 +51,11 @@ fn request(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<FetchRequest
                 (None, Some(h)) if !h.is_empty() => Some(parse_hash(&h, None, span)?),
                 _ => None,
             };
-            Ok(FetchRequest { url, name, expected })
+            Ok(FetchRequest {
+                url,
+                name,
+                expected,
+            })
         }
         other => Err(ev.type_error("a string or a set", &other, span)),
     }
@@ -71,7 +79,14 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
         ));
     };
     let contents = std::fs::read(local).map_err(|e| {
-        error(format!("unable to download '{}': {}", req.url, super::io_error_text(&e)), span)
+        error(
+            format!(
+                "unable to download '{}': {}",
+                req.url,
+                super::io_error_text(&e)
+            ),
+            span,
+        )
     })?;
     let name = req
         .name
@@ -109,7 +124,9 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
     let text = store.store_dir().display(&path);
     let mut context = Context::default();
     context.insert(Rc::from(text.as_str()));
-    Ok(Value::String(Rc::new(NixString::with_context(text, context))))
+    Ok(Value::String(Rc::new(NixString::with_context(
+        text, context,
+    ))))
 }
 
 fn not_yet(what: &str, span: Span) -> EvalResult<Value> {

@@ -70,7 +70,11 @@ fn elem(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
 fn map(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let l = arg_list(ev, &a[1], s)?;
     let f = a[0].clone();
-    Ok(Value::list(l.0.iter().map(|x| Thunk::apply(f.clone(), x.clone())).collect()))
+    Ok(Value::list(
+        l.0.iter()
+            .map(|x| Thunk::apply(f.clone(), x.clone()))
+            .collect(),
+    ))
 }
 
 fn predicate(ev: &mut Evaluator, f: &Value, x: &Value, s: Span) -> EvalResult<bool> {
@@ -116,7 +120,11 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         return Err(error(format!("cannot create list of size {n}"), s));
     }
     let f = a[0].clone();
-    Ok(Value::list((0..n).map(|i| Thunk::apply(f.clone(), Value::Int(i))).collect()))
+    Ok(Value::list(
+        (0..n)
+            .map(|i| Thunk::apply(f.clone(), Value::Int(i)))
+            .collect(),
+    ))
 }
 
 fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
@@ -270,11 +278,18 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     for x in &l.0 {
         let k = ev.call(f.clone(), x.clone(), s)?;
         let k = ev.expect_string_no_ctx(&k, s)?;
-        groups.entry(Symbol::intern(&k)).or_default().push(x.clone());
+        groups
+            .entry(Symbol::intern(&k))
+            .or_default()
+            .push(x.clone());
     }
     let entries = groups
         .into_iter()
-        .map(|(name, items)| crate::eval::value::Attr { name, value: Value::list(items), span: Span::NONE })
+        .map(|(name, items)| crate::eval::value::Attr {
+            name,
+            value: Value::list(items),
+            span: Span::NONE,
+        })
         .collect();
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
 }
@@ -303,7 +318,14 @@ fn closure_key(ev: &mut Evaluator, v: &Value, s: Span) -> EvalResult<Key> {
             Key::List(keys)
         }
         other => {
-            return Err(error(format!("cannot compare {} with {}", other.type_description(), other.type_description()), s));
+            return Err(error(
+                format!(
+                    "cannot compare {} with {}",
+                    other.type_description(),
+                    other.type_description()
+                ),
+                s,
+            ));
         }
     })
 }
@@ -319,7 +341,8 @@ fn generic_closure(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value
         .cloned()
         .ok_or_else(|| error("attribute 'operator' required", s))?;
     let operator = arg_function(ev, &operator, s)?;
-    let mut queue: std::collections::VecDeque<Value> = arg_list(ev, &start, s)?.0.iter().cloned().collect();
+    let mut queue: std::collections::VecDeque<Value> =
+        arg_list(ev, &start, s)?.0.iter().cloned().collect();
     let mut seen: FxHashSet<Key> = FxHashSet::default();
     let mut out = Vec::new();
     while let Some(item) = queue.pop_front() {

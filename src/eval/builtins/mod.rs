@@ -104,7 +104,11 @@ pub fn install(ev: &mut Evaluator) {
         .map(|e| {
             let mut a = Attrs::with_capacity(2);
             a.insert(ev.sym.path, Value::string(e.path.clone()), Span::NONE);
-            a.insert(ev.sym.prefix, Value::string(e.prefix.clone().unwrap_or_default()), Span::NONE);
+            a.insert(
+                ev.sym.prefix,
+                Value::string(e.prefix.clone().unwrap_or_default()),
+                Span::NONE,
+            );
             Value::attrs(a)
         })
         .collect();
@@ -129,14 +133,21 @@ pub fn install(ev: &mut Evaluator) {
     // `derivation` is Nix code over `derivationStrict`. Its thunk goes into the builtins
     // first and gets its code once the globals (which it uses) exist.
     let deriv_thunk = Rc::new(Thunk(RefCell::new(ThunkState::Evaluated(Value::Null))));
-    builtins.push((Symbol::intern("derivation"), Value::Thunk(deriv_thunk.clone())));
+    builtins.push((
+        Symbol::intern("derivation"),
+        Value::Thunk(deriv_thunk.clone()),
+    ));
     // `builtins.builtins` is the set itself.
     let self_thunk = Rc::new(Thunk(RefCell::new(ThunkState::Evaluated(Value::Null))));
     builtins.push((Symbol::intern("builtins"), Value::Thunk(self_thunk.clone())));
     let builtins_attrs = Rc::new(Attrs::from_unsorted(
         builtins
             .iter()
-            .map(|(n, v)| super::value::Attr { name: *n, value: v.clone(), span: Span::NONE })
+            .map(|(n, v)| super::value::Attr {
+                name: *n,
+                value: v.clone(),
+                span: Span::NONE,
+            })
             .collect(),
     ));
     for (name, v) in &builtins {
@@ -145,14 +156,19 @@ pub fn install(ev: &mut Evaluator) {
             ev.globals.insert(*name, v.clone());
         }
         if !matches!(n, "true" | "false" | "null" | "builtins") {
-            ev.globals.insert(Symbol::intern(&format!("__{n}")), v.clone());
+            ev.globals
+                .insert(Symbol::intern(&format!("__{n}")), v.clone());
         }
     }
     *self_thunk.0.borrow_mut() = ThunkState::Evaluated(Value::Attrs(builtins_attrs.clone()));
-    ev.globals.insert(Symbol::intern("builtins"), Value::Attrs(builtins_attrs));
+    ev.globals
+        .insert(Symbol::intern("builtins"), Value::Attrs(builtins_attrs));
     match ev.parse(DERIVATION_NIX, Origin::String, "/", None) {
         Ok(expr) => *deriv_thunk.0.borrow_mut() = ThunkState::Pending(expr, ev.empty_env()),
-        Err(e) => panic!("the built-in derivation wrapper does not parse: {}", e.message),
+        Err(e) => panic!(
+            "the built-in derivation wrapper does not parse: {}",
+            e.message
+        ),
     }
 }
 
@@ -202,11 +218,18 @@ pub(crate) fn arg_string(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResul
 }
 
 /// Forces a string argument that must not refer to the store (Nix's `forceStringNoCtx`).
-pub(crate) fn arg_string_no_ctx(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<NixString>> {
+pub(crate) fn arg_string_no_ctx(
+    ev: &mut Evaluator,
+    v: &Value,
+    span: Span,
+) -> EvalResult<Rc<NixString>> {
     let s = arg_string(ev, v, span)?;
     if let Some(elem) = s.context.iter().next() {
         return Err(error(
-            format!("the string '{}' is not allowed to refer to a store path (such as '{elem}')", s.text),
+            format!(
+                "the string '{}' is not allowed to refer to a store path (such as '{elem}')",
+                s.text
+            ),
             span,
         ));
     }
@@ -233,7 +256,14 @@ pub(crate) fn arg_path(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<
     let forced = ev.force(v)?;
     let s = match &forced {
         Value::Path(p) => return Ok(p.to_string()),
-        _ => ev.coerce_to_string(&forced, span, CoerceOpts { coerce_more: false, copy_to_store: false })?,
+        _ => ev.coerce_to_string(
+            &forced,
+            span,
+            CoerceOpts {
+                coerce_more: false,
+                copy_to_store: false,
+            },
+        )?,
     };
     if !s.text.starts_with('/') {
         return Err(EvalError::new(

@@ -64,7 +64,10 @@ fn round(ev: &mut Evaluator, v: &Value, s: Span, f: fn(f64) -> f64) -> EvalResul
         Value::Float(x) => {
             let r = f(x);
             if !r.is_finite() || r < i64::MIN as f64 || r >= i64::MAX as f64 {
-                return Err(error(format!("cannot convert {x} to an integer: out of range"), s));
+                return Err(error(
+                    format!("cannot convert {x} to an integer: out of range"),
+                    s,
+                ));
             }
             Ok(Value::Int(r as i64))
         }
