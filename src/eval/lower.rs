@@ -132,9 +132,23 @@ impl<'g> Lowerer<'g> {
         let span = self.span(&expr);
         let kind = match expr {
             ast::Expr::Apply(a) => {
-                let func = self.lower_opt(a.lambda(), span)?;
-                let arg = self.lower_opt(a.argument(), span)?;
-                ExprKind::Apply { func, arg }
+                // `f a b` parses as `(f a) b`: collect the arguments of the whole chain.
+                let mut args_rev = vec![a.argument()];
+                let mut head = a.lambda();
+                while let Some(ast::Expr::Apply(inner)) = &head {
+                    args_rev.push(inner.argument());
+                    head = inner.lambda();
+                }
+                let func = self.lower_opt(head, span)?;
+                let args = args_rev
+                    .into_iter()
+                    .rev()
+                    .map(|arg| self.lower_opt(arg, span))
+                    .collect::<LResult<Vec<_>>>()?;
+                ExprKind::Apply {
+                    func,
+                    args: args.into_boxed_slice(),
+                }
             }
             ast::Expr::Assert(a) => {
                 let cond = self.lower_opt(a.condition(), span)?;

@@ -13,6 +13,7 @@ use super::source::{Origin, SourceMap, Span};
 use super::symbol::{KnownSymbols, Symbol};
 use super::value::{Attr, Attrs, Closure, Env, NixString, PrimOpApp, Thunk, ThunkState, Value};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::rc::Rc;
 
 /// Evaluation frames deeper than this are reported as a stack overflow.
@@ -235,9 +236,23 @@ impl Evaluator {
                     }
                     expr = body;
                 }
-                ExprKind::Apply { func, arg } => {
-                    let f = self.eval_leaf(func, env)?;
-                    let a = self.delay_arg(arg, env);
+                ExprKind::Apply { func, args } => {
+                    let mut f = self.eval_leaf(func, env)?;
+                    if let Value::PrimOp(op) = f {
+                        if op.arity == args.len() {
+                            let values: SmallVec<[Value; 4]> =
+                                args.iter().map(|a| self.delay_arg(a, env)).collect();
+                            return (op.func)(self, &values, expr.span);
+                        }
+                    }
+                    let (last, init) = args
+                        .split_last()
+                        .unwrap_or_else(|| unreachable!("an application has arguments"));
+                    for a in init {
+                        let a = self.delay_arg(a, env);
+                        f = self.call(f, a, expr.span)?;
+                    }
+                    let a = self.delay_arg(last, env);
                     match f {
                         Value::Lambda(closure) => {
                             let new_env = self
@@ -441,43 +456,61 @@ impl Evaluator {
 
     #[inline(never)]
     fn force_thunk(&mut self, t: &Rc<Thunk>) -> EvalResult<Value> {
-        let saved = {
-            let mut state = t.0.borrow_mut();
-            let span = match &*state {
-                ThunkState::Evaluated(v) => return Ok(v.clone()),
-                ThunkState::Blackhole(span) => {
-                    return Err(EvalError::new(
-                        ErrorKind::InfiniteRecursion,
-                        "infinite recursion encountered",
-                        *span,
-                    ));
-                }
-                ThunkState::Pending(e, _) => e.span,
-                _ => Span::NONE,
-            };
-            std::mem::replace(&mut *state, ThunkState::Blackhole(span))
-        };
-        let result = match &saved {
-            ThunkState::Pending(expr, env) => self.eval(expr, env),
+        if let Some(v) = t.evaluated() {
+            return Ok(v);
+        }
+        if let Some(span) = t.blackhole() {
+            return Err(EvalError::new(
+                ErrorKind::InfiniteRecursion,
+                "infinite recursion encountered",
+                span,
+            ));
+        }
+        let span = match t.replace(ThunkState::Blackhole(Span::NONE)) {
+            ThunkState::Pending(e, env) => {
+                t.set(ThunkState::Blackhole(e.span));
+                let result = self.eval(e, &env);
+                return self.finish_thunk(t, result, ThunkState::Pending(e, env));
+            }
             ThunkState::Apply(f, a) => {
-                let (f, a) = (f.clone(), a.clone());
-                self.force(&f).and_then(|f| self.call(f, a, Span::NONE))
+                let result = self
+                    .force(&f)
+                    .and_then(|g| self.call(g, a.clone(), Span::NONE));
+                return self.finish_thunk(t, result, ThunkState::Apply(f, a));
             }
             ThunkState::Select(v, name) => {
-                let (v, name) = (v.clone(), *name);
-                self.select_attr(&v, name, Span::NONE)
+                let result = self.select_attr(&v, name, Span::NONE);
+                return self.finish_thunk(t, result, ThunkState::Select(v, name));
             }
-            ThunkState::Blackhole(_) | ThunkState::Evaluated(_) => unreachable!(),
+            ThunkState::Blackhole(span) => span,
+            ThunkState::Evaluated(v) => {
+                t.set(ThunkState::Evaluated(v.clone()));
+                return Ok(v);
+            }
         };
-        let mut state = t.0.borrow_mut();
+        Err(EvalError::new(
+            ErrorKind::InfiniteRecursion,
+            "infinite recursion encountered",
+            span,
+        ))
+    }
+
+    /// Stores a thunk's result; on an error the thunk gets its original state back, so
+    /// forcing it again re-raises the error (and `tryEval` can retry).
+    #[inline]
+    fn finish_thunk(
+        &mut self,
+        t: &Rc<Thunk>,
+        result: EvalResult<Value>,
+        original: ThunkState,
+    ) -> EvalResult<Value> {
         match result {
             Ok(v) => {
-                *state = ThunkState::Evaluated(v.clone());
+                t.set(ThunkState::Evaluated(v.clone()));
                 Ok(v)
             }
             Err(e) => {
-                // Forcing again re-raises the error (and `tryEval` can retry).
-                *state = saved;
+                t.set(original);
                 Err(e)
             }
         }
