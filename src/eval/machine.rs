@@ -238,12 +238,12 @@ impl Evaluator {
                 }
                 ExprKind::Apply { func, args } => {
                     let mut f = self.eval_leaf(func, env)?;
-                    if let Value::PrimOp(op) = f {
-                        if op.arity == args.len() {
-                            let values: SmallVec<[Value; 4]> =
-                                args.iter().map(|a| self.delay_arg(a, env)).collect();
-                            return (op.func)(self, &values, expr.span);
-                        }
+                    if let Value::PrimOp(op) = f
+                        && op.arity == args.len()
+                    {
+                        let values: SmallVec<[Value; 4]> =
+                            args.iter().map(|a| self.delay_arg(a, env)).collect();
+                        return (op.func)(self, &values, expr.span);
                     }
                     let (last, init) = args
                         .split_last()
