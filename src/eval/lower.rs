@@ -165,6 +165,9 @@ impl<'g> Lowerer<'g> {
             ast::Expr::Select(s) => {
                 let subject = self.lower_opt(s.expr(), span)?;
                 let path = self.lower_attrpath(s.attrpath(), span)?;
+                if let Some(v) = fold_constant_select(subject, &path) {
+                    return Ok(alloc(ExprKind::Literal(v), span));
+                }
                 let default = match s.default_expr() {
                     Some(d) => Some(self.lower(d)?),
                     None => None,
@@ -804,6 +807,22 @@ fn merge_pending(into: &mut PendingAttrs, from: PendingAttrs) -> Result<(), Symb
     }
     into.dynamics.extend(from.dynamics);
     Ok(())
+}
+
+/// `builtins.name` (and any selection from a set known at lowering time) resolves now when
+/// the attribute exists and is already a value; otherwise the selection stays for run time,
+/// where it reports the missing attribute or applies `or`.
+fn fold_constant_select(subject: ExprRef, path: &[AttrKey]) -> Option<Value> {
+    let ExprKind::Literal(Value::Attrs(attrs)) = &subject.kind else {
+        return None;
+    };
+    let [AttrKey::Static(name)] = path else {
+        return None;
+    };
+    match attrs.get(*name)? {
+        Value::Thunk(_) => None,
+        v => Some(v.clone()),
+    }
 }
 
 /// The text of an identifier node.

@@ -160,6 +160,11 @@ impl Evaluator {
                     None => self.eval(expr, env),
                 }
             }
+            // An operation on two leaves (`n < 2`, `n - 1`) cannot recurse, so it needs no
+            // trip through `eval`'s depth and stack checks.
+            ExprKind::Binary { op, lhs, rhs } if is_leaf(lhs) && is_leaf(rhs) => {
+                self.eval_binary(*op, lhs, rhs, env, expr.span)
+            }
             _ => self.eval(expr, env),
         }
     }
@@ -241,9 +246,27 @@ impl Evaluator {
                     if let Value::PrimOp(op) = f
                         && op.arity == args.len()
                     {
-                        let values: SmallVec<[Value; 4]> =
-                            args.iter().map(|a| self.delay_arg(a, env)).collect();
-                        return (op.func)(self, &values, expr.span);
+                        let span = expr.span;
+                        return match args.as_ref() {
+                            [a] => {
+                                let a = self.delay_arg(a, env);
+                                (op.func)(self, &[a], span)
+                            }
+                            [a, b] => {
+                                let (a, b) = (self.delay_arg(a, env), self.delay_arg(b, env));
+                                (op.func)(self, &[a, b], span)
+                            }
+                            [a, b, c] => {
+                                let a = self.delay_arg(a, env);
+                                let (b, c) = (self.delay_arg(b, env), self.delay_arg(c, env));
+                                (op.func)(self, &[a, b, c], span)
+                            }
+                            _ => {
+                                let values: SmallVec<[Value; 4]> =
+                                    args.iter().map(|a| self.delay_arg(a, env)).collect();
+                                (op.func)(self, &values, span)
+                            }
+                        };
                     }
                     let (last, init) = args
                         .split_last()
@@ -1304,6 +1327,15 @@ fn int_binary(op: BinOp, a: i64, b: i64) -> Option<Value> {
         BinOp::NotEq => Value::Bool(a != b),
         _ => return None,
     })
+}
+
+/// Whether `expr` is a literal or a local variable.
+#[inline(always)]
+fn is_leaf(expr: ExprRef) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Literal(_) | ExprKind::Var(Var::Local { .. })
+    )
 }
 
 /// The value of a literal or an already evaluated local variable, without evaluating.
