@@ -69,9 +69,16 @@ impl Evaluator {
         let parse = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || rnix::Root::parse(text));
         let errors = parse.errors();
         if !errors.is_empty() {
+            // Every syntax error is reported with its location; the parser's follow-on
+            // errors at an already reported position are left out.
             let mut err: Option<Box<EvalError>> = None;
+            let mut seen_starts = Vec::new();
             for e in errors {
                 let (msg, range) = describe_parse_error(e, text.len());
+                if seen_starts.contains(&range.0) {
+                    continue;
+                }
+                seen_starts.push(range.0);
                 let span = Span {
                     file,
                     start: range.0,
@@ -79,11 +86,9 @@ impl Evaluator {
                 };
                 match &mut err {
                     None => err = Some(EvalError::new(ErrorKind::Parse, msg, span)),
-                    Some(first) => {
-                        first
-                            .frames
-                            .push(super::error::Frame { span, message: msg });
-                    }
+                    Some(first) => first
+                        .more
+                        .push(*EvalError::new(ErrorKind::Parse, msg, span)),
                 }
             }
             if let Some(e) = err {
@@ -106,7 +111,18 @@ impl Evaluator {
         let lowered = lowerer.lower_root(expr);
         // The rowan tree can be very deep; dropping it needs stack too.
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(parse));
-        lowered.map_err(|e| EvalError::new(ErrorKind::Parse, e.message, e.span))
+        lowered.map_err(|e| {
+            let mut message = e.message;
+            if let Some(loc) = e.previous.and_then(|p| self.sources.locate(p)) {
+                message.push_str(&format!(
+                    " at {}:{}:{}",
+                    loc.file_name(),
+                    loc.line,
+                    loc.column
+                ));
+            }
+            EvalError::new(ErrorKind::Parse, message, e.span)
+        })
     }
 
     /// Parses and evaluates an expression given as text, resolving relative paths against
