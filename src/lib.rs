@@ -4,6 +4,7 @@
 //! See `ARCHITECTURE.md` for the map.
 
 pub mod alloc;
+pub mod build;
 pub mod cli;
 pub mod eval;
 pub mod store;

@@ -1,0 +1,30 @@
+//! The builder: realising store derivations.
+//!
+//! - [`store`]: what the builder needs from a store ([`store::BuildStore`]) and the
+//!   stand-in [`store::MarkerStore`].
+//! - [`graph`]: loading the derivation graph and ordering it.
+//! - [`scheduler`]: building a graph with several builds at once.
+//! - [`realise`]: building one derivation, from locking its outputs to registering them.
+//! - [`run`]: starting a builder (sandboxed through [`sandbox`] or not), its log and
+//!   timeout.
+//! - [`env`]: the builder's environment.
+//! - [`canon`] / [`refs`]: canonicalising outputs and scanning them for references.
+//! - [`lock`]: per-output locks shared between processes.
+//! - [`log`]: build log files.
+//! - [`progress`]: reporting progress on the terminal.
+
+pub mod canon;
+pub mod env;
+pub mod error;
+pub mod graph;
+pub mod lock;
+pub mod log;
+pub mod progress;
+pub mod realise;
+pub mod refs;
+pub mod run;
+pub mod sandbox;
+pub mod scheduler;
+pub mod store;
+
+pub use error::{BuildError, BuildResult};
