@@ -72,10 +72,24 @@ impl InstantiateCommand {
         };
         let root = ev.eval_file(&crate::eval::path::canonicalise(&path))?;
         let args = self.eval.auto_args(ev)?;
-        let paths = if self.attr.is_empty() {
+        derivation_lines(ev, root, &self.attr, &args)
+    }
+}
+
+/// The `DRV` / `DRV!OUTPUT` lines of the derivations selected by `attrs` (all of `root`
+/// if empty) in `root`, auto-called with `args`.
+pub(super) fn derivation_lines(
+    ev: &mut Evaluator,
+    root: Value,
+    attrs: &[String],
+    args: &Attrs,
+) -> EvalResult<Vec<String>> {
+    {
+        let args = args.clone();
+        let paths = if attrs.is_empty() {
             vec![String::new()]
         } else {
-            self.attr.clone()
+            attrs.to_vec()
         };
         let mut lines = Vec::new();
         for attr_path in paths {
@@ -186,7 +200,7 @@ fn drv_line(ev: &mut Evaluator, drv: &Attrs) -> EvalResult<String> {
     })
 }
 
-fn absolute(p: &str) -> String {
+pub(super) fn absolute(p: &str) -> String {
     if p.starts_with('/') {
         crate::eval::path::canonicalise(p)
     } else {

@@ -3,6 +3,7 @@
 //! User errors print `error: …` and exit with status 1; no panic or backtrace reaches users
 //! (a bug still prints a one-line internal error).
 
+mod build_cmd;
 mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;
@@ -32,11 +33,28 @@ enum Command {
     ///
     /// Example: sysrebuild instantiate release.nix -A hello --store /tmp/store
     Instantiate(instantiate_cmd::InstantiateCommand),
+    /// Evaluate, instantiate and build derivations (like `nix-build --store DIR`).
+    ///
+    /// Prints the output paths, one per line, and makes a `result` symlink to each
+    /// (`result-OUTPUT` for outputs other than `out`; `-o LINK` renames them), registered
+    /// as a GC root. Builds run in a namespace sandbox seeing only their inputs; host
+    /// paths a builder needs (a shell) are added with `--sandbox-path TARGET=SOURCE`.
+    /// Logs go to DIR/nix/var/nix/log/drvs.
+    ///
+    /// Example: sysrebuild build release.nix -A hello --store /tmp/store
+    ///   --sandbox-path /bin/sh=/bin/busybox
+    Build(build_cmd::BuildCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
 pub fn main() -> i32 {
     install_panic_hook();
+    // The sandbox helper must stay single-threaded: dispatch before anything else.
+    let mut raw_args = std::env::args_os().skip(1);
+    if raw_args.next().is_some_and(|a| a == "__sandbox") {
+        let spec = raw_args.next().map(|s| s.to_string_lossy().into_owned());
+        return crate::build::sandbox::helper_main(spec.as_deref().unwrap_or(""));
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -67,6 +85,7 @@ fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Eval(cmd) => cmd.run(),
         Command::Instantiate(cmd) => cmd.run(),
+        Command::Build(cmd) => cmd.run(),
     }
 }
 
