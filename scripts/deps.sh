@@ -1,10 +1,13 @@
 # Shared by setup.sh and test.sh: installs the Debian packages the project needs.
 # nix-bin is only the test oracle (differential tests); sysrebuild never calls it.
+# busybox-static gives the builder tests a static /bin/busybox to use as /bin/sh inside
+# the build sandbox (--sandbox-path /bin/sh=/bin/busybox).
 install_system_deps() {
   local need=()
   command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin)
   command -v cc >/dev/null 2>&1 || need+=(build-essential)
   command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+  [ -x /bin/busybox ] || need+=(busybox-static)
   if [ ${#need[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
