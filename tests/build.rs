@@ -20,6 +20,9 @@ rec {
     system = builtins.currentSystem;
     builder = "/bin/sh";
     args = [ "-c" script ];
+    # Inside the sandbox /bin/sh is busybox, which runs its applets without a PATH; an
+    # unsandboxed build (where namespaces are unavailable) uses the host's tools.
+    PATH = "/bin:/usr/bin";
   };
 }
 "#;

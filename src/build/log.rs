@@ -20,17 +20,20 @@ pub fn log_path(log_dir: &Path, drv_base: &str) -> PathBuf {
     log_dir.join(&drv_base[..split]).join(&drv_base[split..])
 }
 
+/// A function getting every log line as well (for `-L`).
+pub type Echo = Box<dyn FnMut(&str) + Send>;
+
 /// Receives a build's output lines.
 pub struct LogSink {
     file: File,
     path: PathBuf,
     tail: VecDeque<String>,
-    echo: Option<Box<dyn FnMut(&str) + Send>>,
+    echo: Option<Echo>,
 }
 
 impl LogSink {
     /// Creates (truncates) the log file; `echo` also gets every line (for `-L`).
-    pub fn create(path: PathBuf, echo: Option<Box<dyn FnMut(&str) + Send>>) -> BuildResult<Self> {
+    pub fn create(path: PathBuf, echo: Option<Echo>) -> BuildResult<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io_err("creating", dir))?;
         }

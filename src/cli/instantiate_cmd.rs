@@ -84,28 +84,25 @@ pub(super) fn derivation_lines(
     attrs: &[String],
     args: &Attrs,
 ) -> EvalResult<Vec<String>> {
-    {
-        let args = args.clone();
-        let paths = if attrs.is_empty() {
-            vec![String::new()]
+    let paths = if attrs.is_empty() {
+        vec![String::new()]
+    } else {
+        attrs.to_vec()
+    };
+    let mut lines = Vec::new();
+    for attr_path in paths {
+        let v = if attr_path.is_empty() {
+            auto_call(ev, root.clone(), args)?
         } else {
-            attrs.to_vec()
+            select_attr_path(ev, root.clone(), &attr_path, args)?
         };
-        let mut lines = Vec::new();
-        for attr_path in paths {
-            let v = if attr_path.is_empty() {
-                auto_call(ev, root.clone(), &args)?
-            } else {
-                select_attr_path(ev, root.clone(), &attr_path, &args)?
-            };
-            let mut found = Vec::new();
-            collect_derivations(ev, &v, &args, &mut found)?;
-            for drv in found {
-                lines.push(drv_line(ev, &drv)?);
-            }
+        let mut found = Vec::new();
+        collect_derivations(ev, &v, args, &mut found)?;
+        for drv in found {
+            lines.push(drv_line(ev, &drv)?);
         }
-        Ok(lines)
     }
+    Ok(lines)
 }
 
 /// Whether a forced value is a derivation (`type = "derivation"`).
