@@ -44,10 +44,18 @@ pub enum BuildError {
         /// Where the full log is.
         log_path: PathBuf,
     },
-    /// A sandbox could not be created.
+    /// Namespaces could not be created for the sandbox.
     #[error(
-        "cannot create the build sandbox for '{drv}': {message}\n(namespaces may be unavailable here; use --no-sandbox to build without the sandbox)"
+        "cannot create the build sandbox for '{drv}': {message}\n(namespaces seem unavailable here; use --no-sandbox to build without the sandbox)"
     )]
+    SandboxUnavailable {
+        /// The derivation's path.
+        drv: String,
+        /// What failed.
+        message: String,
+    },
+    /// The sandbox could not be set up (a mount failed, …).
+    #[error("cannot set up the build sandbox for '{drv}': {message}")]
     Sandbox {
         /// The derivation's path.
         drv: String,

@@ -10,6 +10,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, killpg};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
 use nix::unistd::Pid;
 
 use super::error::{BuildError, BuildResult, io_err};
@@ -82,13 +83,10 @@ pub fn run_builder(inv: &Invocation, log: &mut LogSink) -> BuildResult<Outcome> 
         log_tail: Vec::new(),
         log_path: log.path().to_owned(),
     })?;
-    let pgid = Pid::from_raw(child.id() as i32);
 
     let status = std::thread::scope(|s| {
         let pump = s.spawn(|| pump_lines(reader, log));
         let status = wait(&mut child, inv.timeout);
-        // Stragglers of an unsandboxed builder (a sandbox's die with its init).
-        let _ = killpg(pgid, Signal::SIGKILL);
         let _ = pump.join();
         status
     });
@@ -102,9 +100,16 @@ pub fn run_builder(inv: &Invocation, log: &mut LogSink) -> BuildResult<Outcome> 
         && status.code() == Some(SETUP_FAILED)
         && let Ok(message) = std::fs::read_to_string(&error_file)
     {
-        return Err(BuildError::Sandbox {
-            drv: inv.drv.clone(),
-            message,
+        return Err(if message.starts_with(super::sandbox::NAMESPACE_FAILURE) {
+            BuildError::SandboxUnavailable {
+                drv: inv.drv.clone(),
+                message,
+            }
+        } else {
+            BuildError::Sandbox {
+                drv: inv.drv.clone(),
+                message,
+            }
         });
     }
     Ok(describe_status(status))
@@ -122,26 +127,34 @@ fn describe_status(status: ExitStatus) -> Outcome {
     }
 }
 
-/// Waits for the child; `Ok(None)` when it was killed for exceeding `timeout`.
+/// Waits for the child to exit; `Ok(None)` when it was killed for exceeding `timeout`.
+/// The rest of its process group (stragglers of an unsandboxed builder; a sandbox's
+/// processes die with its init) is killed before the child is reaped, while its pid, and
+/// so the group id, cannot be reused.
 fn wait(
     child: &mut std::process::Child,
     timeout: Option<Duration>,
 ) -> std::io::Result<Option<ExitStatus>> {
-    let Some(timeout) = timeout else {
-        return child.wait().map(Some);
-    };
-    let deadline = Instant::now() + timeout;
+    let pid = Pid::from_raw(child.id() as i32);
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let mut timed_out = false;
     loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(Some(status));
+        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT | WaitPidFlag::WNOHANG;
+        match waitid(Id::Pid(pid), flags) {
+            Ok(WaitStatus::StillAlive) => {}
+            Ok(_) => break,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => return Err(e.into()),
         }
-        if Instant::now() >= deadline {
-            let _ = killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL);
-            child.wait()?;
-            return Ok(None);
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            timed_out = true;
+            let _ = killpg(pid, Signal::SIGKILL);
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     }
+    let _ = killpg(pid, Signal::SIGKILL);
+    let status = child.wait()?;
+    Ok(if timed_out { None } else { Some(status) })
 }
 
 fn pump_lines(reader: std::io::PipeReader, log: &mut LogSink) {

@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 /// The helper's exit status when the sandbox could not be set up.
 pub const SETUP_FAILED: i32 = 125;
 
+/// How a setup failure caused by missing namespace support begins.
+pub const NAMESPACE_FAILURE: &str = "creating namespaces";
+
 /// The uid the builder has inside the sandbox.
 pub const SANDBOX_UID: u32 = 1000;
 /// The gid the builder has inside the sandbox.
@@ -120,9 +123,9 @@ fn enter_namespaces(spec: &SandboxSpec) -> Result<(), String> {
     if !spec.network {
         flags |= CloneFlags::CLONE_NEWNET;
     }
-    unshare(flags).map_err(|e| format!("creating namespaces (unshare): {e}"))?;
+    unshare(flags).map_err(|e| format!("{NAMESPACE_FAILURE} (unshare): {e}"))?;
     let write = |file: &str, text: String| {
-        fs::write(file, text).map_err(|e| format!("writing '{file}': {e}"))
+        fs::write(file, text).map_err(|e| format!("{NAMESPACE_FAILURE} (writing '{file}'): {e}"))
     };
     write("/proc/self/setgroups", "deny".to_owned())?;
     write("/proc/self/uid_map", format!("{SANDBOX_UID} {uid} 1"))?;
