@@ -480,3 +480,29 @@ fn no_sandbox_builds_directly() {
     );
     assert!(!Path::new(top).exists(), "build dir left behind: {top}");
 }
+
+#[test]
+fn killed_build_leaves_no_valid_output_and_is_redone() {
+    let env = Env::new(
+        r#"(import ./lib.nix).mk "interrupted" "echo partial > $out; sleep 3; echo done >> $out""#,
+    );
+    let mut child = Command::new(BIN)
+        .args(["build", "--no-out-link", "--store"])
+        .arg(env.store())
+        .args(sandbox_args())
+        .current_dir(env.dir.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(1000));
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    std::thread::sleep(Duration::from_millis(200));
+    let valid = env.store().join("nix/var/nix/valid");
+    assert_eq!(fs::read_dir(&valid).map_or(0, |d| d.count()), 0);
+    let out = ok(&env.build(&["--no-out-link"]));
+    assert_eq!(
+        fs::read_to_string(env.real(&out[0])).expect("out"),
+        "partial\ndone\n"
+    );
+}

@@ -75,6 +75,17 @@ pub fn run_builder(inv: &Invocation, log: &mut LogSink) -> BuildResult<Outcome> 
         .stdout(writer)
         .stderr(writer2)
         .process_group(0);
+    // SAFETY: prctl is async-signal-safe and touches no memory of the parent. The
+    // builder (or sandbox helper) is killed when the thread that started it (which waits
+    // for it) goes away, e.g. when sysrebuild is killed.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
     let spawned = cmd.spawn();
     drop(cmd); // closes our copies of the pipe's write end
     let mut child = spawned.map_err(|e| BuildError::BuilderFailed {

@@ -69,6 +69,11 @@ pub struct SandboxSpec {
 
 /// Entry point of `sysrebuild __sandbox SPEC`; returns the exit status.
 pub fn helper_main(spec_path: &str) -> i32 {
+    // Die with the sysrebuild process that started us (the init then dies with us).
+    if let Err(e) = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL) {
+        eprintln!("error: setting the parent-death signal: {e}");
+        return SETUP_FAILED;
+    }
     let spec: SandboxSpec = match fs::read(spec_path)
         .map_err(|e| e.to_string())
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
