@@ -884,8 +884,52 @@ impl Evaluator {
         Value::attrs(attrs)
     }
 
+    /// Binary operators. The strict ones evaluate both operands; integers are handled here
+    /// with a small frame, everything else out of line.
     #[inline(never)]
     fn eval_binary(
+        &mut self,
+        op: BinOp,
+        lhs: ExprRef,
+        rhs: ExprRef,
+        env: &Rc<Env>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        if matches!(
+            op,
+            BinOp::And | BinOp::Or | BinOp::Implies | BinOp::PipeRight | BinOp::PipeLeft
+        ) {
+            return self.eval_binary_lazy(op, lhs, rhs, env, span);
+        }
+        let l = self.eval_operand(lhs, env)?;
+        let r = self.eval_operand(rhs, env)?;
+        if let (Value::Int(a), Value::Int(b)) = (&l, &r)
+            && let Some(v) = int_binary(op, *a, *b)
+        {
+            return Ok(v);
+        }
+        self.binary_values(op, l, r, lhs, rhs, span)
+    }
+
+    /// An operand: leaves in place, anything else through [`Evaluator::eval`].
+    #[inline(always)]
+    fn eval_operand(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        match &expr.kind {
+            ExprKind::Literal(v) => Ok(v.clone()),
+            ExprKind::Var(Var::Local { depth, slot }) => {
+                match env.ancestor(*depth).get(*slot as usize) {
+                    Some(Value::Thunk(t)) => self.force_thunk(t),
+                    Some(v) => Ok(v.clone()),
+                    None => self.eval(expr, env),
+                }
+            }
+            _ => self.eval(expr, env),
+        }
+    }
+
+    /// `&&`, `||`, `->` (short-circuiting) and the pipe operators.
+    #[inline(never)]
+    fn eval_binary_lazy(
         &mut self,
         op: BinOp,
         lhs: ExprRef,
@@ -922,58 +966,63 @@ impl Evaluator {
                 let a = self.delay(a, env);
                 self.call(f, a, span)
             }
-            _ => {
-                let l = self.eval_leaf(lhs, env)?;
-                let r = self.eval_leaf(rhs, env)?;
-                if let (Value::Int(a), Value::Int(b)) = (&l, &r)
-                    && let Some(v) = int_binary(op, *a, *b)
-                {
-                    return Ok(v);
+            _ => unreachable!("strict operators are handled by eval_binary"),
+        }
+    }
+
+    /// Strict binary operators on evaluated operands, beyond the integer fast path.
+    #[inline(never)]
+    fn binary_values(
+        &mut self,
+        op: BinOp,
+        l: Value,
+        r: Value,
+        lhs: ExprRef,
+        rhs: ExprRef,
+        span: Span,
+    ) -> EvalResult<Value> {
+        match op {
+            BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
+            BinOp::NotEq => Ok(Value::Bool(!self.values_equal(&l, &r, span)?)),
+            BinOp::Less => Ok(Value::Bool(self.less_than(&l, &r, span)?)),
+            BinOp::Greater => Ok(Value::Bool(self.less_than(&r, &l, span)?)),
+            BinOp::LessEq => Ok(Value::Bool(!self.less_than(&r, &l, span)?)),
+            BinOp::GreaterEq => Ok(Value::Bool(!self.less_than(&l, &r, span)?)),
+            BinOp::Concat => {
+                let Value::List(a) = &l else {
+                    return Err(self.type_error("a list", &l, lhs.span));
+                };
+                let Value::List(b) = &r else {
+                    return Err(self.type_error("a list", &r, rhs.span));
+                };
+                if b.0.is_empty() {
+                    return Ok(l);
                 }
-                match op {
-                    BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
-                    BinOp::NotEq => Ok(Value::Bool(!self.values_equal(&l, &r, span)?)),
-                    BinOp::Less => Ok(Value::Bool(self.less_than(&l, &r, span)?)),
-                    BinOp::Greater => Ok(Value::Bool(self.less_than(&r, &l, span)?)),
-                    BinOp::LessEq => Ok(Value::Bool(!self.less_than(&r, &l, span)?)),
-                    BinOp::GreaterEq => Ok(Value::Bool(!self.less_than(&l, &r, span)?)),
-                    BinOp::Concat => {
-                        let Value::List(a) = &l else {
-                            return Err(self.type_error("a list", &l, lhs.span));
-                        };
-                        let Value::List(b) = &r else {
-                            return Err(self.type_error("a list", &r, rhs.span));
-                        };
-                        if b.0.is_empty() {
-                            return Ok(l);
-                        }
-                        if a.0.is_empty() {
-                            return Ok(r);
-                        }
-                        let mut v = Vec::with_capacity(a.0.len() + b.0.len());
-                        v.extend_from_slice(&a.0);
-                        v.extend_from_slice(&b.0);
-                        Ok(Value::list(v))
-                    }
-                    BinOp::Update => {
-                        let Value::Attrs(a) = &l else {
-                            return Err(self.type_error("a set", &l, lhs.span));
-                        };
-                        let Value::Attrs(b) = &r else {
-                            return Err(self.type_error("a set", &r, rhs.span));
-                        };
-                        if b.is_empty() {
-                            return Ok(l);
-                        }
-                        if a.is_empty() {
-                            return Ok(r);
-                        }
-                        Ok(Value::attrs(a.update(b)))
-                    }
-                    BinOp::Add => self.add(l, r, span),
-                    _ => self.arith(op, l, r, span),
+                if a.0.is_empty() {
+                    return Ok(r);
                 }
+                let mut v = Vec::with_capacity(a.0.len() + b.0.len());
+                v.extend_from_slice(&a.0);
+                v.extend_from_slice(&b.0);
+                Ok(Value::list(v))
             }
+            BinOp::Update => {
+                let Value::Attrs(a) = &l else {
+                    return Err(self.type_error("a set", &l, lhs.span));
+                };
+                let Value::Attrs(b) = &r else {
+                    return Err(self.type_error("a set", &r, rhs.span));
+                };
+                if b.is_empty() {
+                    return Ok(l);
+                }
+                if a.is_empty() {
+                    return Ok(r);
+                }
+                Ok(Value::attrs(a.update(b)))
+            }
+            BinOp::Add => self.add(l, r, span),
+            _ => self.arith(op, l, r, span),
         }
     }
 
