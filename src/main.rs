@@ -1,10 +1,9 @@
 //! The `sysrebuild` command.
 
-/// Evaluation allocates and frees many small objects (thunks, environments); mimalloc's
-/// free lists make that several times cheaper than the system allocator.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: sysrebuild::alloc::MiMalloc = sysrebuild::alloc::MiMalloc;
 
 fn main() {
+    sysrebuild::alloc::configure();
     std::process::exit(sysrebuild::cli::main());
 }
