@@ -242,3 +242,65 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod load_tests {
+    use super::*;
+    use crate::build::store::MarkerStore;
+    use crate::store::derivation::DerivationOutput;
+    use crate::store::path::StoreDir;
+    use std::fs;
+
+    fn drv(name: &str, out: &str, inputs: &[&StorePath]) -> Derivation {
+        let mut d = Derivation {
+            name: name.into(),
+            system: "x86_64-linux".into(),
+            builder: "/bin/sh".into(),
+            ..Derivation::default()
+        };
+        let out = StorePath::from_base_name(out).ok();
+        d.outputs
+            .insert("out".into(), DerivationOutput::input_addressed(out));
+        for i in inputs {
+            d.input_drvs
+                .insert((*i).clone(), BTreeSet::from(["out".to_owned()]));
+        }
+        d
+    }
+
+    #[test]
+    fn cycle_in_drv_files_is_reported_with_names() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let sd = StoreDir::new("/nix/store")?;
+        let store = MarkerStore::new(sd.clone(), Some(dir.path().into()));
+        fs::create_dir_all(dir.path().join("nix/store"))?;
+        let a = StorePath::from_base_name("0c8s9yp2zlbd2f8ir0bkb5xh2ywbgmpq-a.drv")?;
+        let b = StorePath::from_base_name("1vh8mn7adc5y5l2gvd5ymx4sb3lzf8x5-b.drv")?;
+        let a_drv = drv("a", "2c8s9yp2zlbd2f8ir0bkb5xh2ywbgmpq-a", &[&b]);
+        let b_drv = drv("b", "3vh8mn7adc5y5l2gvd5ymx4sb3lzf8x5-b", &[&a]);
+        fs::write(store.real_path(&a), a_drv.to_aterm(&sd))?;
+        fs::write(store.real_path(&b), b_drv.to_aterm(&sd))?;
+        let err = load_plan(&store, &[a.clone()]).err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "dependency cycle between derivations: \
+                 /nix/store/0c8s9yp2zlbd2f8ir0bkb5xh2ywbgmpq-a.drv -> \
+                 /nix/store/1vh8mn7adc5y5l2gvd5ymx4sb3lzf8x5-b.drv -> \
+                 /nix/store/0c8s9yp2zlbd2f8ir0bkb5xh2ywbgmpq-a.drv"
+            )
+        );
+        // Without the cycle: b first, and a's inputs are b's output.
+        fs::write(
+            store.real_path(&b),
+            drv("b", "3vh8mn7adc5y5l2gvd5ymx4sb3lzf8x5-b", &[]).to_aterm(&sd),
+        )?;
+        let plan = load_plan(&store, &[a])?;
+        assert_eq!(plan.nodes.len(), 2);
+        assert_eq!(plan.nodes[0].path, b);
+        assert_eq!(plan.nodes[1].deps, vec![0]);
+        let b_out = StorePath::from_base_name("3vh8mn7adc5y5l2gvd5ymx4sb3lzf8x5-b")?;
+        assert_eq!(plan.nodes[1].inputs, BTreeSet::from([b_out]));
+        Ok(())
+    }
+}

@@ -175,3 +175,37 @@ pub fn remove_tree(path: &Path) -> BuildResult<()> {
         fs::remove_file(path).map_err(io_err("removing", path))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registration_makes_paths_valid_with_references() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = MarkerStore::new(StoreDir::new("/nix/store")?, Some(dir.path().into()));
+        let a = StorePath::from_base_name("0c8s9yp2zlbd2f8ir0bkb5xh2ywbgmpq-a")?;
+        let b = StorePath::from_base_name("1vh8mn7adc5y5l2gvd5ymx4sb3lzf8x5-b")?;
+        assert!(!store.is_valid(&a)?);
+        fs::create_dir_all(dir.path().join("nix/store"))?;
+        fs::write(store.real_path(&a), "a")?;
+        assert!(
+            !store.is_valid(&a)?,
+            "existing but unregistered is not valid"
+        );
+        store.register_outputs(&[RegisteredPath {
+            path: a.base_name().into(),
+            nar_hash: "sha256:x".into(),
+            nar_size: 1,
+            references: vec![b.base_name().into()],
+            deriver: None,
+        }])?;
+        assert!(store.is_valid(&a)?);
+        assert_eq!(store.references(&a)?, Some(vec![b.clone()]));
+        assert_eq!(store.references(&b)?, None);
+        assert_eq!(store.log_dir(), dir.path().join("nix/var/nix/log/drvs"));
+        remove_tree(&store.real_path(&a))?;
+        assert!(!store.is_valid(&a)?, "a deleted path is not valid");
+        Ok(())
+    }
+}
