@@ -506,3 +506,24 @@ fn killed_build_leaves_no_valid_output_and_is_redone() {
         "partial\ndone\n"
     );
 }
+
+#[test]
+fn builtin_builders_and_other_systems_are_refused_clearly() {
+    let env = Env::new(
+        r#"{ builtin = derivation { name = "bi"; system = "builtin"; builder = "builtin:fetchurl"; url = "file:///x"; };
+             other = derivation { name = "arm"; system = "aarch64-darwin"; builder = "/bin/sh"; }; }"#,
+    );
+    let o = env.build(&["-A", "builtin"]);
+    assert!(
+        stderr(&o).contains("-bi.drv' uses the builtin builder 'builtin:fetchurl'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = env.build(&["-A", "other"]);
+    assert!(
+        stderr(&o).contains("a 'aarch64-darwin' system is required to build '/nix/store/"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

@@ -110,6 +110,14 @@ pub enum BuildError {
         /// This machine's platform.
         host: String,
     },
+    /// A derivation uses a builtin builder (`builtin:NAME`) not implemented yet.
+    #[error("'{drv}' uses the builtin builder 'builtin:{builtin}', which is not supported yet")]
+    UnsupportedBuiltin {
+        /// The derivation's path.
+        drv: String,
+        /// The builtin's name.
+        builtin: String,
+    },
     /// An input of a derivation is missing from the store.
     #[error("input '{input}' of '{drv}' is not in the store")]
     MissingInput {

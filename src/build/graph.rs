@@ -280,7 +280,9 @@ mod load_tests {
         let b_drv = drv("b", "3vh8mn7adc5y5l2gvd5ymx4sb3lzf8x5-b", &[&a]);
         fs::write(store.real_path(&a), a_drv.to_aterm(&sd))?;
         fs::write(store.real_path(&b), b_drv.to_aterm(&sd))?;
-        let err = load_plan(&store, std::slice::from_ref(&a)).err().map(|e| e.to_string());
+        let err = load_plan(&store, std::slice::from_ref(&a))
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
             Some(

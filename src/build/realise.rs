@@ -108,6 +108,12 @@ pub fn realise(
             host: host_system(),
         });
     }
+    if let Some(name) = task.drv.builder.strip_prefix("builtin:") {
+        return Err(BuildError::UnsupportedBuiltin {
+            drv: drv_shown,
+            builtin: name.to_owned(),
+        });
+    }
     // Leftovers of an unfinished build (never registered).
     for real in &reals {
         remove_tree(real)?;
@@ -412,6 +418,14 @@ fn finish_outputs(
     }
     for (built, real, _) in &placed {
         if built != real {
+            // Moving a directory to another parent updates its `..`: it must be writable.
+            if let Ok(meta) = fs::symlink_metadata(built)
+                && meta.is_dir()
+                && meta.permissions().mode() & 0o200 == 0
+            {
+                fs::set_permissions(built, fs::Permissions::from_mode(0o755))
+                    .map_err(io_err("changing permissions of", built))?;
+            }
             fs::rename(built, real).map_err(io_err("moving a build output to", real))?;
         }
         canonicalise(real, &drv_shown)?;
