@@ -126,14 +126,6 @@ pub enum BuildError {
         /// The missing input.
         input: String,
     },
-    /// A derivation could not be built because a dependency failed.
-    #[error("cannot build '{drv}': {failed} dependencies failed")]
-    DependencyFailed {
-        /// The derivation's path.
-        drv: String,
-        /// How many dependencies failed.
-        failed: usize,
-    },
     /// Several builds failed (with `--keep-going`).
     #[error("{} builds failed:\n{}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Many(Vec<BuildError>),
