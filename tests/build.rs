@@ -250,6 +250,11 @@ fn keep_going_builds_other_branches() {
     let o = env.build(&["--keep-going", "--max-jobs", "1"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("-bad.drv' failed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("-after.drv': a dependency failed"),
+        "{}",
+        stderr(&o)
+    );
     let dry = env.build(&["--dry-run"]);
     let err = stderr(&dry);
     assert!(
@@ -526,4 +531,21 @@ fn builtin_builders_and_other_systems_are_refused_clearly() {
         stderr(&o)
     );
     assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn inputs_are_read_only_in_the_sandbox() {
+    if !sandboxed() {
+        return;
+    }
+    let env = Env::new(
+        r#"with import ./lib.nix;
+        let a = mk "a" "echo a > $out";
+        in mk "b" "if echo x > ${a}; then echo writable > $out; else echo read-only > $out; fi""#,
+    );
+    let out = ok(&env.build(&[]));
+    assert_eq!(
+        fs::read_to_string(env.real(&out[0])).expect("out"),
+        "read-only\n"
+    );
 }

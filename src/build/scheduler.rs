@@ -106,7 +106,12 @@ pub fn build_plan(
                 Err(e) => {
                     failures.push(e);
                     if opts.keep_going {
-                        block_dependents(i, &dependents, &mut blocked);
+                        for d in block_dependents(i, &dependents, &mut blocked) {
+                            progress.println(&format!(
+                                "note: not building '{}': a dependency failed",
+                                names[d]
+                            ));
+                        }
                     } else {
                         stopped = true;
                     }
@@ -122,14 +127,18 @@ pub fn build_plan(
     }
 }
 
-fn block_dependents(i: usize, dependents: &[Vec<usize>], blocked: &mut [bool]) {
+/// Marks everything depending on `i` as blocked; returns the newly blocked nodes.
+fn block_dependents(i: usize, dependents: &[Vec<usize>], blocked: &mut [bool]) -> Vec<usize> {
     let mut todo = vec![i];
+    let mut newly = Vec::new();
     while let Some(n) = todo.pop() {
         for &d in &dependents[n] {
             if !blocked[d] {
                 blocked[d] = true;
+                newly.push(d);
                 todo.push(d);
             }
         }
     }
+    newly
 }
