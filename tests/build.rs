@@ -232,10 +232,13 @@ fn keep_failed_keeps_the_build_directory() {
         .nth(1)
         .and_then(|s| s.split('\'').next())
         .unwrap_or_else(|| panic!("no note: {err}"));
-    assert_eq!(
-        fs::read_to_string(Path::new(dir).join("file")).expect("kept"),
-        "x\n"
-    );
+    let kept = Path::new(dir).join("file");
+    assert_eq!(fs::read_to_string(&kept).expect("kept"), "x\n");
+    if sandboxed() && nix::unistd::geteuid().is_root() {
+        // As root, builders run as the unprivileged build user.
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(fs::metadata(&kept).expect("meta").uid(), 30001);
+    }
 }
 
 #[test]

@@ -17,7 +17,7 @@ use super::log::{LogSink, log_path};
 use super::progress::Progress;
 use super::refs::RefScanner;
 use super::run::{Invocation, Isolation, Outcome, run_builder};
-use super::sandbox::BindMount;
+use super::sandbox::{BUILD_GID, BUILD_UID, BindMount};
 use super::store::{BuildStore, RegisteredPath, remove_tree};
 use crate::store::derivation::Derivation;
 use crate::store::hash::Hash;
@@ -195,6 +195,15 @@ fn prepare_sandbox_root(
     let store_dir = root.join(store.store_dir().as_str().trim_start_matches('/'));
     mkdir(&store_dir, 0o1775)?;
     mkdir(&root.join("build"), 0o700)?;
+    if nix::unistd::geteuid().is_root() {
+        // The builder runs as the unprivileged build user (see `sandbox`).
+        let own = |p: &Path, uid: u32| {
+            std::os::unix::fs::chown(p, Some(uid), Some(BUILD_GID))
+                .map_err(io_err("changing the owner of", p))
+        };
+        own(&store_dir, 0)?;
+        own(&root.join("build"), BUILD_UID)?;
+    }
     mkdir(&root.join("tmp"), 0o1777)?;
     mkdir(&root.join("etc"), 0o755)?;
     mkdir(&root.join("dev"), 0o755)?;

@@ -216,6 +216,9 @@ fn command(inv: &Invocation) -> BuildResult<(Command, Option<PathBuf>)> {
                     .collect(),
                 workdir: "/build".to_owned(),
                 error_file: error_file.clone(),
+                build_ids: nix::unistd::geteuid()
+                    .is_root()
+                    .then_some((super::sandbox::BUILD_UID, super::sandbox::BUILD_GID)),
             };
             let spec_path = control_dir.join("sandbox.json");
             let json = serde_json::to_vec(&spec).map_err(|e| BuildError::Io {

@@ -3,8 +3,10 @@
 //! (unless the build may use the network) network namespaces, makes the prepared root
 //! directory its `/` and executes the builder.
 //!
-//! Inside, the builder runs as uid 1000 / gid 100, mapped to the caller's uid and gid, so
-//! files it creates belong to the caller outside. The helper stays outside the new PID
+//! Inside, the builder runs as uid 1000 / gid 100. For an unprivileged caller these map
+//! to the caller's uid and gid. As root, they map to the unprivileged build ids
+//! [`BUILD_UID`]/[`BUILD_GID`] (uid/gid 0 stay root inside, for the setup only, and the
+//! init switches to the build user before executing the builder). The helper stays outside the new PID
 //! namespace and waits for the namespace's init (the builder), exiting with its status;
 //! when the init exits, the kernel kills everything else in the namespace, and when the
 //! helper is killed the init is killed too (parent-death signal).
@@ -29,6 +31,11 @@ pub const SETUP_FAILED: i32 = 125;
 
 /// How a setup failure caused by missing namespace support begins.
 pub const NAMESPACE_FAILURE: &str = "creating namespaces";
+
+/// The host uid builds run as when sysrebuild runs as root.
+pub const BUILD_UID: u32 = 30001;
+/// The host gid builds run as when sysrebuild runs as root.
+pub const BUILD_GID: u32 = 30000;
 
 /// The uid the builder has inside the sandbox.
 pub const SANDBOX_UID: u32 = 1000;
@@ -65,6 +72,9 @@ pub struct SandboxSpec {
     pub workdir: String,
     /// Where to write a setup failure's description.
     pub error_file: PathBuf,
+    /// When running as root: the unprivileged host uid and gid the builder's ids map to.
+    /// Otherwise (`None`) they map to the caller's.
+    pub build_ids: Option<(u32, u32)>,
 }
 
 /// Entry point of `sysrebuild __sandbox SPEC`; returns the exit status.
@@ -84,30 +94,98 @@ pub fn helper_main(spec_path: &str) -> i32 {
             return SETUP_FAILED;
         }
     };
-    match enter_namespaces(&spec) {
-        Ok(()) => {}
-        Err(e) => return setup_failed(&spec, &e),
+    match spec.build_ids {
+        None => {
+            if let Err(e) = enter_namespaces(&spec, None) {
+                return setup_failed(&spec, &e);
+            }
+            fork_init(&spec)
+        }
+        Some(ids) => privileged_main(&spec, ids),
     }
+}
+
+/// Forks the namespace's init (which runs the builder) and waits for it.
+fn fork_init(spec: &SandboxSpec) -> i32 {
     // SAFETY: the helper is single-threaded (it never starts threads), so the child may
     // do anything the parent could.
     match unsafe { fork() } {
-        Err(e) => setup_failed(&spec, &format!("fork: {e}")),
+        Err(e) => setup_failed(spec, &format!("fork: {e}")),
         Ok(ForkResult::Child) => {
-            let e = run_init(&spec);
-            setup_failed(&spec, &e)
+            let e = run_init(spec);
+            std::process::exit(setup_failed(spec, &e))
         }
-        Ok(ForkResult::Parent { child }) => loop {
-            match waitpid(child, None) {
-                Ok(WaitStatus::Exited(_, code)) => return code,
-                Ok(WaitStatus::Signaled(_, sig, _)) => return 128 + sig as i32,
-                Ok(_) => continue,
-                Err(nix::errno::Errno::EINTR) => continue,
-                Err(e) => {
-                    eprintln!("error: waiting for the builder: {e}");
-                    return SETUP_FAILED;
-                }
+        Ok(ForkResult::Parent { child }) => wait_exit(child),
+    }
+}
+
+/// Waits for `child`; its exit status (128 + signal when killed).
+fn wait_exit(child: nix::unistd::Pid) -> i32 {
+    loop {
+        match waitpid(child, None) {
+            Ok(WaitStatus::Exited(_, code)) => return code,
+            Ok(WaitStatus::Signaled(_, sig, _)) => return 128 + sig as i32,
+            Ok(_) => continue,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => {
+                eprintln!("error: waiting for the builder: {e}");
+                return SETUP_FAILED;
             }
-        },
+        }
+    }
+}
+
+/// As root: a child enters the namespaces, and this process (privileged in the initial
+/// namespace) writes its maps: uid/gid 0 stays root for the setup, the builder's ids
+/// map to the unprivileged `ids`.
+fn privileged_main(spec: &SandboxSpec, ids: (u32, u32)) -> i32 {
+    let pipes = nix::unistd::pipe().and_then(|a| nix::unistd::pipe().map(|b| (a, b)));
+    let ((ready_r, ready_w), (go_r, go_w)) = match pipes {
+        Ok(p) => p,
+        Err(e) => return setup_failed(spec, &format!("creating pipes: {e}")),
+    };
+    // SAFETY: single-threaded, as above.
+    match unsafe { fork() } {
+        Err(e) => setup_failed(spec, &format!("fork: {e}")),
+        Ok(ForkResult::Child) => {
+            drop(ready_r);
+            drop(go_w);
+            if let Err(e) = enter_namespaces(spec, Some(ids)) {
+                std::process::exit(setup_failed(spec, &e));
+            }
+            let _ = nix::unistd::write(&ready_w, b"r");
+            let mut buf = [0u8; 1];
+            if !matches!(nix::unistd::read(&go_r, &mut buf), Ok(1)) {
+                std::process::exit(SETUP_FAILED);
+            }
+            std::process::exit(fork_init(spec))
+        }
+        Ok(ForkResult::Parent { child }) => {
+            drop(ready_w);
+            drop(go_r);
+            let mut buf = [0u8; 1];
+            if matches!(nix::unistd::read(&ready_r, &mut buf), Ok(1)) {
+                let (uid, gid) = ids;
+                let maps = [
+                    ("uid_map", format!("0 0 1\n{SANDBOX_UID} {uid} 1\n")),
+                    ("gid_map", format!("0 0 1\n{SANDBOX_GID} {gid} 1\n")),
+                ];
+                for (file, text) in maps {
+                    let path = format!("/proc/{child}/{file}");
+                    if let Err(e) = fs::write(&path, text) {
+                        let _ = nix::sys::signal::kill(child, Signal::SIGKILL);
+                        let _ = wait_exit(child);
+                        return setup_failed(
+                            spec,
+                            &format!("{NAMESPACE_FAILURE} (writing '{path}'): {e}"),
+                        );
+                    }
+                }
+                let _ = nix::unistd::write(&go_w, b"g");
+            }
+            drop(go_w);
+            wait_exit(child)
+        }
     }
 }
 
@@ -116,8 +194,9 @@ fn setup_failed(spec: &SandboxSpec, message: &str) -> i32 {
     SETUP_FAILED
 }
 
-/// Creates the namespaces and the uid/gid mapping.
-fn enter_namespaces(spec: &SandboxSpec) -> Result<(), String> {
+/// Creates the namespaces, and the uid/gid mapping unless a privileged parent writes it
+/// (`ids` given).
+fn enter_namespaces(spec: &SandboxSpec, ids: Option<(u32, u32)>) -> Result<(), String> {
     let uid = nix::unistd::getuid().as_raw();
     let gid = nix::unistd::getgid().as_raw();
     let mut flags = CloneFlags::CLONE_NEWUSER
@@ -129,6 +208,9 @@ fn enter_namespaces(spec: &SandboxSpec) -> Result<(), String> {
         flags |= CloneFlags::CLONE_NEWNET;
     }
     unshare(flags).map_err(|e| format!("{NAMESPACE_FAILURE} (unshare): {e}"))?;
+    if ids.is_some() {
+        return Ok(());
+    }
     let write = |file: &str, text: String| {
         fs::write(file, text).map_err(|e| format!("{NAMESPACE_FAILURE} (writing '{file}'): {e}"))
     };
@@ -180,6 +262,23 @@ fn run_init(spec: &SandboxSpec) -> String {
             Ok(a) => envp.push(a),
             Err(e) => return e,
         }
+    }
+    if spec.build_ids.is_some() {
+        // Setup ran as root of the namespace; the builder runs as the mapped build user.
+        let (uid, gid) = (
+            nix::unistd::Uid::from_raw(SANDBOX_UID),
+            nix::unistd::Gid::from_raw(SANDBOX_GID),
+        );
+        if let Err(e) = nix::unistd::setgroups(&[])
+            .and_then(|()| nix::unistd::setgid(gid))
+            .and_then(|()| nix::unistd::setuid(uid))
+        {
+            return format!("switching to the build user: {e}");
+        }
+    }
+    // SAFETY: a plain prctl call.
+    unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     }
     let Err(e) = execve(&builder, &argv, &envp);
     // Not a sandbox failure: the builder itself is missing or not executable.
