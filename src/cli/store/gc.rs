@@ -92,7 +92,11 @@ fn parse_bytes(s: &str) -> Result<u64, StoreCmdError> {
         'K' => 1 << 10,
         'M' => 1 << 20,
         'G' => 1 << 30,
-        _ => return Err(StoreCmdError::Message(format!("invalid unit in byte count '{s}'"))),
+        _ => {
+            return Err(StoreCmdError::Message(format!(
+                "invalid unit in byte count '{s}'"
+            )));
+        }
     };
     n.checked_mul(factor)
         .ok_or_else(|| StoreCmdError::Message(format!("byte count '{s}' is too large")))

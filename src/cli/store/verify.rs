@@ -31,10 +31,16 @@ impl VerifyCommand {
             match problem {
                 Problem::Missing { path, repaired } => {
                     if *repaired {
-                        eprintln!("path '{}' disappeared, removed from the database", show(path));
+                        eprintln!(
+                            "path '{}' disappeared, removed from the database",
+                            show(path)
+                        );
                     } else {
                         unrepaired += 1;
-                        eprintln!("error: path '{}' disappeared, but it still has valid referrers!", show(path));
+                        eprintln!(
+                            "error: path '{}' disappeared, but it still has valid referrers!",
+                            show(path)
+                        );
                     }
                 }
                 Problem::Modified {
@@ -46,7 +52,10 @@ impl VerifyCommand {
                     let e = expected.encode_prefixed(HashFormat::Nix32);
                     let a = actual.encode_prefixed(HashFormat::Nix32);
                     if *repaired {
-                        eprintln!("path '{}' had a wrong recorded hash '{e}'; corrected to '{a}'", show(path));
+                        eprintln!(
+                            "path '{}' had a wrong recorded hash '{e}'; corrected to '{a}'",
+                            show(path)
+                        );
                     } else {
                         unrepaired += 1;
                         eprintln!(
@@ -60,7 +69,11 @@ impl VerifyCommand {
         if unrepaired > 0 {
             return Err(StoreCmdError::Message(format!(
                 "{unrepaired} store path(s) are damaged{}",
-                if self.repair { " and could not be repaired" } else { "" }
+                if self.repair {
+                    " and could not be repaired"
+                } else {
+                    ""
+                }
             )));
         }
         Ok(())
