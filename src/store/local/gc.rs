@@ -51,16 +51,12 @@ pub struct Liveness {
 impl Liveness {
     /// Why `path` is alive, as a sentence fragment, or `None` when it is dead.
     pub fn explain(&self, path: &StorePath, show: &dyn Fn(&StorePath) -> String) -> Option<String> {
+        // `None` from the map: the path is dead; `Some(None)`: it is a root.
+        let mut next = self.parent.get(path)?.as_ref();
         let mut chain = vec![path.clone()];
-        let mut cur = path.clone();
-        loop {
-            match self.parent.get(&cur)? {
-                Some(p) => {
-                    chain.push(p.clone());
-                    cur = p.clone();
-                }
-                None => break,
-            }
+        while let Some(p) = next {
+            chain.push(p.clone());
+            next = self.parent.get(p).and_then(|n| n.as_ref());
         }
         let root = chain.last()?;
         let links: Vec<String> = self
