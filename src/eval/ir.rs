@@ -72,9 +72,11 @@ pub enum ExprKind {
         subject: ExprRef,
         path: Box<[AttrKey]>,
     },
+    /// `f a b c`: an application chain, flattened so that a builtin given all its arguments
+    /// is called at once and a curried lambda binds them in one loop.
     Apply {
         func: ExprRef,
-        arg: ExprRef,
+        args: Box<[ExprRef]>,
     },
     Lambda(&'static LambdaDef),
     /// `let` (always recursive): a new environment with one slot per binding.

@@ -23,6 +23,8 @@ use std::rc::Rc;
 pub struct LowerError {
     pub message: String,
     pub span: Span,
+    /// Where the conflicting earlier definition is, for "already defined" errors.
+    pub previous: Option<Span>,
 }
 
 type LResult<T> = Result<T, LowerError>;
@@ -108,6 +110,7 @@ impl<'g> Lowerer<'g> {
         Err(LowerError {
             message: message.into(),
             span,
+            previous: None,
         })
     }
 
@@ -132,9 +135,23 @@ impl<'g> Lowerer<'g> {
         let span = self.span(&expr);
         let kind = match expr {
             ast::Expr::Apply(a) => {
-                let func = self.lower_opt(a.lambda(), span)?;
-                let arg = self.lower_opt(a.argument(), span)?;
-                ExprKind::Apply { func, arg }
+                // `f a b` parses as `(f a) b`: collect the arguments of the whole chain.
+                let mut args_rev = vec![a.argument()];
+                let mut head = a.lambda();
+                while let Some(ast::Expr::Apply(inner)) = &head {
+                    args_rev.push(inner.argument());
+                    head = inner.lambda();
+                }
+                let func = self.lower_opt(head, span)?;
+                let args = args_rev
+                    .into_iter()
+                    .rev()
+                    .map(|arg| self.lower_opt(arg, span))
+                    .collect::<LResult<Vec<_>>>()?;
+                ExprKind::Apply {
+                    func,
+                    args: args.into_boxed_slice(),
+                }
             }
             ast::Expr::Assert(a) => {
                 let cond = self.lower_opt(a.condition(), span)?;
@@ -151,6 +168,9 @@ impl<'g> Lowerer<'g> {
             ast::Expr::Select(s) => {
                 let subject = self.lower_opt(s.expr(), span)?;
                 let path = self.lower_attrpath(s.attrpath(), span)?;
+                if let Some(v) = fold_constant_select(subject, &path) {
+                    return Ok(alloc(ExprKind::Literal(v), span));
+                }
                 let default = match s.default_expr() {
                     Some(d) => Some(self.lower(d)?),
                     None => None,
@@ -437,6 +457,7 @@ impl<'g> Lowerer<'g> {
                     .ok_or_else(|| LowerError {
                         message: "syntax error".into(),
                         span,
+                        previous: None,
                     })?;
                 (None, vec![sym])
             }
@@ -660,14 +681,20 @@ impl<'g> Lowerer<'g> {
             }
             Some(&i) => {
                 let existing = &mut pending.statics[i].1;
+                let previous = Some(existing.span);
                 match (&mut existing.value, attr.value) {
                     (PendingValue::Nested(into), PendingValue::Nested(from)) => {
                         merge_pending(into, from).map_err(|dup| LowerError {
                             message: format!("attribute '{name}.{dup}' already defined"),
                             span: attr.span,
+                            previous: None,
                         })
                     }
-                    _ => self.error(attr.span, format!("attribute '{name}' already defined")),
+                    _ => Err(LowerError {
+                        message: format!("attribute '{name}' already defined"),
+                        span: attr.span,
+                        previous,
+                    }),
                 }
             }
         }
@@ -790,6 +817,22 @@ fn merge_pending(into: &mut PendingAttrs, from: PendingAttrs) -> Result<(), Symb
     }
     into.dynamics.extend(from.dynamics);
     Ok(())
+}
+
+/// `builtins.name` (and any selection from a set known at lowering time) resolves now when
+/// the attribute exists and is already a value; otherwise the selection stays for run time,
+/// where it reports the missing attribute or applies `or`.
+fn fold_constant_select(subject: ExprRef, path: &[AttrKey]) -> Option<Value> {
+    let ExprKind::Literal(Value::Attrs(attrs)) = &subject.kind else {
+        return None;
+    };
+    let [AttrKey::Static(name)] = path else {
+        return None;
+    };
+    match attrs.get(*name)? {
+        Value::Thunk(_) => None,
+        v => Some(v.clone()),
+    }
 }
 
 /// The text of an identifier node.

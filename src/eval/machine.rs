@@ -13,6 +13,7 @@ use super::source::{Origin, SourceMap, Span};
 use super::symbol::{KnownSymbols, Symbol};
 use super::value::{Attr, Attrs, Closure, Env, NixString, PrimOpApp, Thunk, ThunkState, Value};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::rc::Rc;
 
 /// Evaluation frames deeper than this are reported as a stack overflow.
@@ -68,9 +69,16 @@ impl Evaluator {
         let parse = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || rnix::Root::parse(text));
         let errors = parse.errors();
         if !errors.is_empty() {
+            // Every syntax error is reported with its location; the parser's follow-on
+            // errors at an already reported position are left out.
             let mut err: Option<Box<EvalError>> = None;
+            let mut seen_starts = Vec::new();
             for e in errors {
                 let (msg, range) = describe_parse_error(e, text.len());
+                if seen_starts.contains(&range.0) {
+                    continue;
+                }
+                seen_starts.push(range.0);
                 let span = Span {
                     file,
                     start: range.0,
@@ -78,11 +86,9 @@ impl Evaluator {
                 };
                 match &mut err {
                     None => err = Some(EvalError::new(ErrorKind::Parse, msg, span)),
-                    Some(first) => {
-                        first
-                            .frames
-                            .push(super::error::Frame { span, message: msg });
-                    }
+                    Some(first) => first
+                        .more
+                        .push(*EvalError::new(ErrorKind::Parse, msg, span)),
                 }
             }
             if let Some(e) = err {
@@ -105,7 +111,18 @@ impl Evaluator {
         let lowered = lowerer.lower_root(expr);
         // The rowan tree can be very deep; dropping it needs stack too.
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(parse));
-        lowered.map_err(|e| EvalError::new(ErrorKind::Parse, e.message, e.span))
+        lowered.map_err(|e| {
+            let mut message = e.message;
+            if let Some(loc) = e.previous.and_then(|p| self.sources.locate(p)) {
+                message.push_str(&format!(
+                    " at {}:{}:{}",
+                    loc.file_name(),
+                    loc.line,
+                    loc.column
+                ));
+            }
+            EvalError::new(ErrorKind::Parse, message, e.span)
+        })
     }
 
     /// Parses and evaluates an expression given as text, resolving relative paths against
@@ -158,6 +175,11 @@ impl Evaluator {
                     Some(v) => Ok(v.clone()),
                     None => self.eval(expr, env),
                 }
+            }
+            // An operation on two leaves (`n < 2`, `n - 1`) cannot recurse, so it needs no
+            // trip through `eval`'s depth and stack checks.
+            ExprKind::Binary { op, lhs, rhs } if is_leaf(lhs) && is_leaf(rhs) => {
+                self.eval_binary(*op, lhs, rhs, env, expr.span)
             }
             _ => self.eval(expr, env),
         }
@@ -235,9 +257,41 @@ impl Evaluator {
                     }
                     expr = body;
                 }
-                ExprKind::Apply { func, arg } => {
-                    let f = self.eval_leaf(func, env)?;
-                    let a = self.delay_arg(arg, env);
+                ExprKind::Apply { func, args } => {
+                    let mut f = self.eval_leaf(func, env)?;
+                    if let Value::PrimOp(op) = f
+                        && op.arity == args.len()
+                    {
+                        let span = expr.span;
+                        return match args.as_ref() {
+                            [a] => {
+                                let a = self.delay_arg(a, env);
+                                (op.func)(self, &[a], span)
+                            }
+                            [a, b] => {
+                                let (a, b) = (self.delay_arg(a, env), self.delay_arg(b, env));
+                                (op.func)(self, &[a, b], span)
+                            }
+                            [a, b, c] => {
+                                let a = self.delay_arg(a, env);
+                                let (b, c) = (self.delay_arg(b, env), self.delay_arg(c, env));
+                                (op.func)(self, &[a, b, c], span)
+                            }
+                            _ => {
+                                let values: SmallVec<[Value; 4]> =
+                                    args.iter().map(|a| self.delay_arg(a, env)).collect();
+                                (op.func)(self, &values, span)
+                            }
+                        };
+                    }
+                    let (last, init) = args
+                        .split_last()
+                        .unwrap_or_else(|| unreachable!("an application has arguments"));
+                    for a in init {
+                        let a = self.delay_arg(a, env);
+                        f = self.call(f, a, expr.span)?;
+                    }
+                    let a = self.delay_arg(last, env);
                     match f {
                         Value::Lambda(closure) => {
                             let new_env = self
@@ -441,43 +495,61 @@ impl Evaluator {
 
     #[inline(never)]
     fn force_thunk(&mut self, t: &Rc<Thunk>) -> EvalResult<Value> {
-        let saved = {
-            let mut state = t.0.borrow_mut();
-            let span = match &*state {
-                ThunkState::Evaluated(v) => return Ok(v.clone()),
-                ThunkState::Blackhole(span) => {
-                    return Err(EvalError::new(
-                        ErrorKind::InfiniteRecursion,
-                        "infinite recursion encountered",
-                        *span,
-                    ));
-                }
-                ThunkState::Pending(e, _) => e.span,
-                _ => Span::NONE,
-            };
-            std::mem::replace(&mut *state, ThunkState::Blackhole(span))
-        };
-        let result = match &saved {
-            ThunkState::Pending(expr, env) => self.eval(expr, env),
+        if let Some(v) = t.evaluated() {
+            return Ok(v);
+        }
+        if let Some(span) = t.blackhole() {
+            return Err(EvalError::new(
+                ErrorKind::InfiniteRecursion,
+                "infinite recursion encountered",
+                span,
+            ));
+        }
+        let span = match t.replace(ThunkState::Blackhole(Span::NONE)) {
+            ThunkState::Pending(e, env) => {
+                t.set(ThunkState::Blackhole(e.span));
+                let result = self.eval(e, &env);
+                return self.finish_thunk(t, result, ThunkState::Pending(e, env));
+            }
             ThunkState::Apply(f, a) => {
-                let (f, a) = (f.clone(), a.clone());
-                self.force(&f).and_then(|f| self.call(f, a, Span::NONE))
+                let result = self
+                    .force(&f)
+                    .and_then(|g| self.call(g, a.clone(), Span::NONE));
+                return self.finish_thunk(t, result, ThunkState::Apply(f, a));
             }
             ThunkState::Select(v, name) => {
-                let (v, name) = (v.clone(), *name);
-                self.select_attr(&v, name, Span::NONE)
+                let result = self.select_attr(&v, name, Span::NONE);
+                return self.finish_thunk(t, result, ThunkState::Select(v, name));
             }
-            ThunkState::Blackhole(_) | ThunkState::Evaluated(_) => unreachable!(),
+            ThunkState::Blackhole(span) => span,
+            ThunkState::Evaluated(v) => {
+                t.set(ThunkState::Evaluated(v.clone()));
+                return Ok(v);
+            }
         };
-        let mut state = t.0.borrow_mut();
+        Err(EvalError::new(
+            ErrorKind::InfiniteRecursion,
+            "infinite recursion encountered",
+            span,
+        ))
+    }
+
+    /// Stores a thunk's result; on an error the thunk gets its original state back, so
+    /// forcing it again re-raises the error (and `tryEval` can retry).
+    #[inline]
+    fn finish_thunk(
+        &mut self,
+        t: &Rc<Thunk>,
+        result: EvalResult<Value>,
+        original: ThunkState,
+    ) -> EvalResult<Value> {
         match result {
             Ok(v) => {
-                *state = ThunkState::Evaluated(v.clone());
+                t.set(ThunkState::Evaluated(v.clone()));
                 Ok(v)
             }
             Err(e) => {
-                // Forcing again re-raises the error (and `tryEval` can retry).
-                *state = saved;
+                t.set(original);
                 Err(e)
             }
         }
@@ -1271,6 +1343,15 @@ fn int_binary(op: BinOp, a: i64, b: i64) -> Option<Value> {
         BinOp::NotEq => Value::Bool(a != b),
         _ => return None,
     })
+}
+
+/// Whether `expr` is a literal or a local variable.
+#[inline(always)]
+fn is_leaf(expr: ExprRef) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Literal(_) | ExprKind::Var(Var::Local { .. })
+    )
 }
 
 /// The value of a literal or an already evaluated local variable, without evaluating.

@@ -4,7 +4,7 @@ use super::error::{ErrorKind, EvalError, EvalResult};
 use super::machine::{CoerceOpts, Evaluator};
 use super::source::Span;
 use super::text::float::{format_float_display, format_float_json};
-use super::value::{ThunkState, Value};
+use super::value::Value;
 use rustc_hash::FxHashSet;
 use std::fmt::Write;
 
@@ -58,9 +58,9 @@ fn print_into(out: &mut String, v: &Value, seen: &mut FxHashSet<usize>) {
         Value::Lambda(_) => out.push_str("<LAMBDA>"),
         Value::PrimOp(_) => out.push_str("<PRIMOP>"),
         Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
-        Value::Thunk(t) => match &*t.0.borrow() {
-            ThunkState::Evaluated(inner) => print_into(out, inner, seen),
-            _ => out.push_str("<CODE>"),
+        Value::Thunk(t) => match t.evaluated() {
+            Some(inner) => print_into(out, &inner, seen),
+            None => out.push_str("<CODE>"),
         },
     }
 }

@@ -11,7 +11,7 @@ use super::machine::Evaluator;
 use super::source::Span;
 use super::symbol::Symbol;
 use smallvec::SmallVec;
-use std::cell::{OnceCell, RefCell};
+use std::cell::{OnceCell, UnsafeCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -281,9 +281,15 @@ impl Attrs {
 }
 
 /// A delayed computation, evaluated at most once.
-pub struct Thunk(pub RefCell<ThunkState>);
+///
+/// The state lives in an `UnsafeCell` rather than a `RefCell`: thunks are touched on every
+/// variable access, and the borrow flag would cost both time and 8 bytes per thunk. Every
+/// access goes through the methods below, none of which hands out a reference that outlives
+/// the call, and `Rc` keeps thunks on one thread.
+pub struct Thunk(UnsafeCell<ThunkState>);
 
 /// What a thunk holds.
+#[derive(Clone)]
 pub enum ThunkState {
     /// An expression to evaluate in an environment.
     Pending(ExprRef, Rc<Env>),
@@ -298,29 +304,58 @@ pub enum ThunkState {
 }
 
 impl Thunk {
+    /// A thunk in the given state.
+    pub fn new(state: ThunkState) -> Rc<Thunk> {
+        Rc::new(Thunk(UnsafeCell::new(state)))
+    }
+
     /// A thunk for `expr` in `env`.
     pub fn pending(expr: ExprRef, env: Rc<Env>) -> Value {
-        Value::Thunk(Rc::new(Thunk(RefCell::new(ThunkState::Pending(expr, env)))))
+        Value::Thunk(Thunk::new(ThunkState::Pending(expr, env)))
     }
 
     /// A thunk for the application `f arg`.
     pub fn apply(f: Value, arg: Value) -> Value {
-        Value::Thunk(Rc::new(Thunk(RefCell::new(ThunkState::Apply(f, arg)))))
+        Value::Thunk(Thunk::new(ThunkState::Apply(f, arg)))
     }
 
     /// A thunk for `value.name`.
     pub fn select(value: Value, name: Symbol) -> Value {
-        Value::Thunk(Rc::new(Thunk(RefCell::new(ThunkState::Select(
-            value, name,
-        )))))
+        Value::Thunk(Thunk::new(ThunkState::Select(value, name)))
     }
 
     /// The value if this thunk has been evaluated.
+    #[inline]
     pub fn evaluated(&self) -> Option<Value> {
-        match &*self.0.borrow() {
+        // SAFETY: no other reference to the state exists during this call (see the type's
+        // documentation); cloning a `Value` only touches reference counts.
+        match unsafe { &*self.0.get() } {
             ThunkState::Evaluated(v) => Some(v.clone()),
             _ => None,
         }
+    }
+
+    /// Whether the thunk is being evaluated (its blackhole span), if so.
+    #[inline]
+    pub fn blackhole(&self) -> Option<Span> {
+        // SAFETY: as in `evaluated`.
+        match unsafe { &*self.0.get() } {
+            ThunkState::Blackhole(span) => Some(*span),
+            _ => None,
+        }
+    }
+
+    /// Replaces the state, returning the previous one.
+    #[inline]
+    pub fn replace(&self, state: ThunkState) -> ThunkState {
+        // SAFETY: as in `evaluated`; the old state is moved out, not borrowed.
+        unsafe { std::mem::replace(&mut *self.0.get(), state) }
+    }
+
+    /// Sets the state.
+    #[inline]
+    pub fn set(&self, state: ThunkState) {
+        drop(self.replace(state));
     }
 }
 

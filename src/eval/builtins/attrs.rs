@@ -33,7 +33,7 @@ fn attr_names(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         attrs
             .sorted_by_name()
             .iter()
-            .map(|a| Value::string(a.name.as_str()))
+            .map(|a| a.name.string_value())
             .collect(),
     ))
 }
@@ -113,7 +113,7 @@ fn map_attrs(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         .map(|attr| Attr {
             name: attr.name,
             value: Thunk::apply(
-                Thunk::apply(f.clone(), Value::string(attr.name.as_str())),
+                Thunk::apply(f.clone(), attr.name.string_value()),
                 attr.value.clone(),
             ),
             span: attr.span,
@@ -171,7 +171,7 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
         .map(|name| {
             let values = groups.remove(&name).unwrap_or_default();
             let value = Thunk::apply(
-                Thunk::apply(f.clone(), Value::string(name.as_str())),
+                Thunk::apply(f.clone(), name.string_value()),
                 Value::list(values),
             );
             Attr {

@@ -28,7 +28,6 @@ use super::settings::{LANG_VERSION, NIX_VERSION};
 use super::source::{Origin, Span};
 use super::symbol::Symbol;
 use super::value::{Attrs, List, NixString, PrimOp, Thunk, ThunkState, Value};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// State that builtins keep between calls.
@@ -132,13 +131,13 @@ pub fn install(ev: &mut Evaluator) {
     }
     // `derivation` is Nix code over `derivationStrict`. Its thunk goes into the builtins
     // first and gets its code once the globals (which it uses) exist.
-    let deriv_thunk = Rc::new(Thunk(RefCell::new(ThunkState::Evaluated(Value::Null))));
+    let deriv_thunk = Thunk::new(ThunkState::Evaluated(Value::Null));
     builtins.push((
         Symbol::intern("derivation"),
         Value::Thunk(deriv_thunk.clone()),
     ));
     // `builtins.builtins` is the set itself.
-    let self_thunk = Rc::new(Thunk(RefCell::new(ThunkState::Evaluated(Value::Null))));
+    let self_thunk = Thunk::new(ThunkState::Evaluated(Value::Null));
     builtins.push((Symbol::intern("builtins"), Value::Thunk(self_thunk.clone())));
     let builtins_attrs = Rc::new(Attrs::from_unsorted(
         builtins
@@ -160,11 +159,11 @@ pub fn install(ev: &mut Evaluator) {
                 .insert(Symbol::intern(&format!("__{n}")), v.clone());
         }
     }
-    *self_thunk.0.borrow_mut() = ThunkState::Evaluated(Value::Attrs(builtins_attrs.clone()));
+    self_thunk.set(ThunkState::Evaluated(Value::Attrs(builtins_attrs.clone())));
     ev.globals
         .insert(Symbol::intern("builtins"), Value::Attrs(builtins_attrs));
     match ev.parse(DERIVATION_NIX, Origin::String, "/", None) {
-        Ok(expr) => *deriv_thunk.0.borrow_mut() = ThunkState::Pending(expr, ev.empty_env()),
+        Ok(expr) => deriv_thunk.set(ThunkState::Pending(expr, ev.empty_env())),
         Err(e) => panic!(
             "the built-in derivation wrapper does not parse: {}",
             e.message

@@ -94,9 +94,11 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value
     let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut p = 0;
     while p <= text.len() {
-        let found = from
-            .iter()
-            .position(|pat| text[p..].starts_with(pat.text.as_bytes()));
+        let found = from.iter().position(|pat| {
+            let pat = pat.text.as_bytes();
+            // Checking the first byte first keeps the scan of long strings cheap.
+            pat.first().is_none_or(|b| text.get(p) == Some(b)) && text[p..].starts_with(pat)
+        });
         let Some(i) = found else {
             if let Some(&b) = text.get(p) {
                 out.push(b);
