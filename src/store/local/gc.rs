@@ -14,7 +14,7 @@ use super::error::{LocalStoreError, io_error};
 use super::fsutil::remove_tree;
 use super::lock::{HeldLock, LockKind};
 use super::roots::Roots;
-use super::temproots::find_temp_roots;
+use super::temproots::{FoundTempRoots, find_temp_roots};
 use crate::store::path::StorePath;
 
 /// What a collection does.
@@ -84,10 +84,16 @@ impl Liveness {
 impl LocalStore {
     /// All roots: permanent ones and the temporary roots of running processes.
     pub fn all_roots(&self) -> Result<Roots, LocalStoreError> {
+        Ok(self.all_roots_locked()?.0)
+    }
+
+    /// Like [`LocalStore::all_roots`], also returning the temporary roots found, whose
+    /// files stay read-locked (so their owners cannot add roots) while it is kept.
+    fn all_roots_locked(&self) -> Result<(Roots, FoundTempRoots), LocalStoreError> {
         let mut roots = self.find_roots()?;
-        let temp = find_temp_roots(self.layout())?;
-        for (file, root) in temp.sources {
-            if let Ok((p, _)) = self.store_dir().split_path(&root)
+        let temp = find_temp_roots(self.layout(), self.temp_roots())?;
+        for (file, root) in &temp.sources {
+            if let Ok((p, _)) = self.store_dir().split_path(root)
                 && self.db().is_valid(&p)?
             {
                 let pid = file
@@ -100,7 +106,7 @@ impl LocalStore {
                     .insert(format!("{{temp:{pid}}}"));
             }
         }
-        Ok(roots)
+        Ok((roots, temp))
     }
 
     /// Computes which valid paths are live, given the roots.
@@ -136,10 +142,10 @@ impl LocalStore {
     /// Runs a garbage collection (serialised with others by `gc.lock`).
     pub fn collect_garbage(&mut self, action: &GcAction) -> Result<GcResult, LocalStoreError> {
         let _gc_lock = HeldLock::acquire(&self.layout().gc_lock(), LockKind::Write)?;
-        // The temporary roots files stay read-locked (inside `find_temp_roots`) only while
-        // the roots are read; processes using our protocol add roots before writing paths,
-        // and the path lock below keeps us off objects being added right now.
-        let roots = self.all_roots()?;
+        // While `gc.lock` is held no process can create a temporary roots file, and while
+        // `_temp` lives the existing ones stay read-locked, so no process can add a root —
+        // which it must do before it adds a path — until the collection is over.
+        let (roots, _temp) = self.all_roots_locked()?;
         let live = self.liveness(roots)?;
         let valid = self.db().all_valid_paths()?;
         let dead: BTreeSet<StorePath> = match action {
@@ -212,10 +218,11 @@ impl LocalStore {
             let Ok(p) = StorePath::from_base_name(&name) else {
                 continue;
             };
-            if live.parent.contains_key(&p) || self.db().is_valid(&p)? {
+            // Lock files and objects being added (next to their lock file) stay.
+            if name.ends_with(".lock") || dir.join(format!("{name}.lock")).exists() {
                 continue;
             }
-            if dir.join(format!("{name}.lock")).exists() {
+            if live.parent.contains_key(&p) || self.db().is_valid(&p)? {
                 continue;
             }
             eprintln!("deleting '{}'", self.store_dir().display(&p));
@@ -277,5 +284,20 @@ mod tests {
         assert!(!s.real_path(&junk).exists());
         assert!(s.real_path(&dep).exists());
         assert!(s.db().is_valid(&top).expect("q"));
+    }
+
+    #[test]
+    fn temporary_roots_of_this_process_keep_paths() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut s = LocalStore::open_relocated(tmp.path()).expect("open");
+        let p = s.add_text("fresh", b"f", &BTreeSet::new()).expect("add");
+        let r = s
+            .collect_garbage(&GcAction::DeleteDead { max_freed: None })
+            .expect("gc");
+        assert!(r.paths.is_empty());
+        assert!(s.db().is_valid(&p).expect("q"));
+        let roots = s.all_roots().expect("roots");
+        let links = roots.get(&p).expect("rooted");
+        assert!(links.iter().all(|l| l.starts_with("{temp:")), "{links:?}");
     }
 }

@@ -146,6 +146,11 @@ impl LocalStore {
             .ok_or_else(|| LocalStoreError::NotValid(self.store_dir().display(path)))
     }
 
+    /// This process's temporary roots, if it has added any.
+    pub fn temp_roots(&self) -> Option<&TempRoots> {
+        self.temp_roots.as_ref()
+    }
+
     /// Records `path` as a temporary root of this process, so that a concurrent garbage
     /// collection keeps it.
     pub fn add_temp_root(&mut self, path: &StorePath) -> Result<(), LocalStoreError> {

@@ -6,7 +6,12 @@
 //! removed, with a byte written into it so an owner that raced to open it retries).
 //! Adding a root upgrades the owner's lock to a write lock for the append, and the
 //! collector keeps a read lock on every file it has read, so no root can be added
-//! behind its back while it collects.
+//! behind its back while it collects; new files are only created under a read lock on
+//! `gc.lock`, which the collector holds exclusively.
+//!
+//! Nix 2.8 processes announce temporary roots through the collector's socket instead
+//! (`gc-socket/socket`), which is not served: while sysrebuild collects garbage, a
+//! concurrently running Nix process must not add paths to the same store.
 
 use std::collections::BTreeSet;
 use std::fs::{self, File};
@@ -15,19 +20,24 @@ use std::path::PathBuf;
 
 use super::error::{LocalStoreError, io_error};
 use super::layout::StoreLayout;
-use super::lock::{LockKind, lock_file, open_lock_file};
+use super::lock::{HeldLock, LockKind, lock_file, open_lock_file};
 
 /// This process's temporary roots file.
 #[derive(Debug)]
 pub struct TempRoots {
     file: File,
     path: PathBuf,
+    /// The roots written so far (this process must never open its own file again: closing
+    /// any descriptor of a file drops all of the process's `fcntl` locks on it).
+    roots: Vec<String>,
 }
 
 impl TempRoots {
-    /// Creates (replacing a stale one) and read-locks `temproots/<pid>`.
+    /// Creates (replacing a stale one) and read-locks `temproots/<pid>`. Waits while a
+    /// garbage collection runs (it holds `gc.lock`), so that no collector misses a file.
     pub fn create(layout: &StoreLayout) -> Result<TempRoots, LocalStoreError> {
         let path = layout.temproots_dir().join(std::process::id().to_string());
+        let _gc = HeldLock::acquire(&layout.gc_lock(), LockKind::Read)?;
         loop {
             let _ = fs::remove_file(&path);
             let file = open_lock_file(&path, true).map_err(io_error("creating", &path))?;
@@ -38,7 +48,11 @@ impl TempRoots {
                 .len();
             // A non-empty file was declared stale by a collector before we locked it.
             if len == 0 {
-                return Ok(TempRoots { file, path });
+                return Ok(TempRoots {
+                    file,
+                    path,
+                    roots: Vec::new(),
+                });
             }
         }
     }
@@ -53,7 +67,9 @@ impl TempRoots {
             .seek(SeekFrom::End(0))
             .and_then(|_| self.file.write_all(&record));
         lock_file(&self.file, LockKind::Read, true).map_err(io_error("locking", &self.path))?;
-        written.map_err(io_error("writing", &self.path))
+        written.map_err(io_error("writing", &self.path))?;
+        self.roots.push(path.to_owned());
+        Ok(())
     }
 }
 
@@ -74,8 +90,12 @@ pub struct FoundTempRoots {
 }
 
 /// Reads every temporary roots file, removing those of dead processes. Files of
-/// processes still running stay read-locked until the result is dropped.
-pub fn find_temp_roots(layout: &StoreLayout) -> Result<FoundTempRoots, LocalStoreError> {
+/// processes still running stay read-locked until the result is dropped. This process's
+/// own roots come from `own` (its file is not opened).
+pub fn find_temp_roots(
+    layout: &StoreLayout,
+    own: Option<&TempRoots>,
+) -> Result<FoundTempRoots, LocalStoreError> {
     let dir = layout.temproots_dir();
     let mut found = FoundTempRoots {
         roots: BTreeSet::new(),
@@ -87,24 +107,30 @@ pub fn find_temp_roots(layout: &StoreLayout) -> Result<FoundTempRoots, LocalStor
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
         Err(e) => return Err(io_error("reading directory", &dir)(e)),
     };
-    let own = std::process::id().to_string();
+    if let Some(own) = own {
+        for root in &own.roots {
+            found.sources.push((own.path.clone(), root.clone()));
+            found.roots.insert(root.clone());
+        }
+    }
+    let own_name = std::process::id().to_string();
     for entry in entries {
         let entry = entry.map_err(io_error("reading directory", &dir))?;
+        if entry.file_name().to_string_lossy() == own_name {
+            continue;
+        }
         let path = entry.path();
         let file = match open_lock_file(&path, false) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(io_error("opening", &path)(e)),
         };
-        // Locks of our own process never conflict with each other; our file is live.
-        if entry.file_name().to_string_lossy() != own {
-            if lock_file(&file, LockKind::Write, false).map_err(io_error("locking", &path))? {
-                let _ = fs::remove_file(&path);
-                let _ = (&file).write_all(b"d");
-                continue;
-            }
-            lock_file(&file, LockKind::Read, true).map_err(io_error("locking", &path))?;
+        if lock_file(&file, LockKind::Write, false).map_err(io_error("locking", &path))? {
+            let _ = fs::remove_file(&path);
+            let _ = (&file).write_all(b"d");
+            continue;
         }
+        lock_file(&file, LockKind::Read, true).map_err(io_error("locking", &path))?;
         let mut contents = Vec::new();
         (&file)
             .read_to_end(&mut contents)
@@ -134,8 +160,10 @@ mod tests {
             .expect("add");
         t.add("/nix/store/1c6kzph7l0dcbfmjap64f0czdafn3b7x-b")
             .expect("add");
-        let found = find_temp_roots(&layout).expect("find");
+        let found = find_temp_roots(&layout, Some(&t)).expect("find");
         assert_eq!(found.roots.len(), 2);
+        // Our own file stays locked: a dead-process check from elsewhere would fail.
+        assert!(t.path.exists());
         drop(found);
         drop(t);
         assert_eq!(
@@ -151,7 +179,7 @@ mod tests {
         fs::create_dir_all(layout.temproots_dir()).expect("mkdir");
         let stale = layout.temproots_dir().join("999999999");
         fs::write(&stale, b"/nix/store/0c6kzph7l0dcbfmjap64f0czdafn3b7x-a\0").expect("write");
-        let found = find_temp_roots(&layout).expect("find");
+        let found = find_temp_roots(&layout, None).expect("find");
         assert!(found.roots.is_empty());
         assert!(!stale.exists());
     }
