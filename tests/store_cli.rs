@@ -508,3 +508,38 @@ fn why_depends_log_and_errors() {
             .contains("/nonexistent/file")
     );
 }
+
+#[test]
+fn max_freed_stops_early_and_query_roots_names_the_link() {
+    let f = Fixture::new();
+    let mut dead = Vec::new();
+    for name in ["d1", "d2", "d3"] {
+        let p = f.write(&format!("src/{name}"), name);
+        dead.push(
+            f.sr_ok(&["add", p.to_str().expect("utf-8")])
+                .trim()
+                .to_owned(),
+        );
+    }
+    let kept = f.write("src/kept", "kept");
+    let kept = f.sr_ok(&["add", kept.to_str().expect("utf-8")]);
+    let kept = kept.trim();
+    symlink(kept, f.state().join("gcroots/kept")).expect("link");
+    let roots = f.sr_ok(&["query", "--roots", kept]);
+    assert_eq!(
+        roots.trim(),
+        format!("{} -> {kept}", f.state().join("gcroots/kept").display())
+    );
+    let out = f.sr_ok(&["gc", "--max-freed", "1"]);
+    assert!(out.starts_with("1 store paths deleted"), "{out}");
+    let left: Vec<&String> = dead.iter().filter(|p| f.real(p).exists()).collect();
+    assert_eq!(left.len(), 2);
+    // The store can also be chosen through SYSREBUILD_STORE.
+    let out = Command::new(BIN)
+        .args(["store", "gc", "--print-dead"])
+        .env("SYSREBUILD_STORE", &f.root)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+}
