@@ -209,6 +209,21 @@ impl Evaluator {
         self.delay(expr, env)
     }
 
+    /// An argument of a full call to a builtin. For builtins that force all their
+    /// arguments it is evaluated now rather than put in a thunk. If that fails, a thunk is
+    /// passed instead, so the error surfaces exactly where the builtin would have raised
+    /// it (evaluation is pure, so a success gives the value forcing would have given).
+    #[inline(always)]
+    fn primop_arg(&mut self, strict: bool, expr: ExprRef, env: &Rc<Env>) -> Value {
+        if !strict || matches!(expr.kind, ExprKind::Literal(_) | ExprKind::Var(_)) {
+            return self.delay_arg(expr, env);
+        }
+        match self.eval(expr, env) {
+            Ok(v) => v,
+            Err(_) => Thunk::pending(expr, env.clone()),
+        }
+    }
+
     fn eval_loop(&mut self, mut expr: ExprRef, env0: &Rc<Env>) -> EvalResult<Value> {
         // The environment is only owned (and reference-counted) once a tail position
         // switches to a new one.
@@ -263,23 +278,28 @@ impl Evaluator {
                         && op.arity == args.len()
                     {
                         let span = expr.span;
+                        let strict = op.strict;
                         return match args.as_ref() {
                             [a] => {
-                                let a = self.delay_arg(a, env);
+                                let a = self.primop_arg(strict, a, env);
                                 (op.func)(self, &[a], span)
                             }
                             [a, b] => {
-                                let (a, b) = (self.delay_arg(a, env), self.delay_arg(b, env));
+                                let a = self.primop_arg(strict, a, env);
+                                let b = self.primop_arg(strict, b, env);
                                 (op.func)(self, &[a, b], span)
                             }
                             [a, b, c] => {
-                                let a = self.delay_arg(a, env);
-                                let (b, c) = (self.delay_arg(b, env), self.delay_arg(c, env));
+                                let a = self.primop_arg(strict, a, env);
+                                let b = self.primop_arg(strict, b, env);
+                                let c = self.primop_arg(strict, c, env);
                                 (op.func)(self, &[a, b, c], span)
                             }
                             _ => {
-                                let values: SmallVec<[Value; 4]> =
-                                    args.iter().map(|a| self.delay_arg(a, env)).collect();
+                                let values: SmallVec<[Value; 4]> = args
+                                    .iter()
+                                    .map(|a| self.primop_arg(strict, a, env))
+                                    .collect();
                                 (op.func)(self, &values, span)
                             }
                         };
