@@ -272,6 +272,7 @@ impl StoreDb {
             .transaction()
             .map_err(err("starting a transaction".into()))?;
         let mut ids = BTreeMap::new();
+        let mut row_ids = Vec::with_capacity(infos.len());
         for info in infos {
             let p = dir.display(&info.path);
             let hash = format!("sha256:{}", info.nar_hash.to_base16());
@@ -324,10 +325,10 @@ impl StoreDb {
                 }
             }
             ids.insert(info.path.clone(), id);
+            row_ids.push(id);
         }
-        for info in infos {
+        for (info, &referrer) in infos.iter().zip(&row_ids) {
             let p = dir.display(&info.path);
-            let referrer = ids[&info.path];
             for r in &info.references {
                 let reference = match ids.get(r) {
                     Some(id) => *id,
