@@ -163,6 +163,29 @@ impl Evaluator {
         result
     }
 
+    /// Runs `f` one level deeper, for code that recurses over values (equality, string
+    /// coercion, serialisation) rather than through [`Evaluator::eval`]: the level counts
+    /// towards the depth limit and the native stack grows on demand, so a cyclic value
+    /// (`let x = [ x ]; in x == x`) ends in an error instead of overflowing the stack.
+    pub fn nested<T>(
+        &mut self,
+        span: Span,
+        f: impl FnOnce(&mut Self) -> EvalResult<T>,
+    ) -> EvalResult<T> {
+        self.depth += 1;
+        let result = if self.depth > MAX_DEPTH {
+            Err(EvalError::new(
+                ErrorKind::Other,
+                "stack overflow (possible infinite recursion)",
+                span,
+            ))
+        } else {
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || f(self))
+        };
+        self.depth -= 1;
+        result
+    }
+
     /// Evaluates leaves (literals, local variables) in place and everything else through
     /// [`Evaluator::eval`]; used where operands are usually leaves.
     #[inline(always)]
@@ -228,6 +251,9 @@ impl Evaluator {
         // The environment is only owned (and reference-counted) once a tail position
         // switches to a new one.
         let mut owned: Option<Rc<Env>> = None;
+        // Calls in tail position loop here instead of nesting, so they count towards the
+        // depth limit themselves: `let f = x: f x; in f 1` must end, like deep recursion.
+        let mut tail_calls = 0usize;
         loop {
             let env = owned.as_ref().unwrap_or(env0);
             match &expr.kind {
@@ -314,6 +340,14 @@ impl Evaluator {
                     let a = self.delay_arg(last, env);
                     match f {
                         Value::Lambda(closure) => {
+                            tail_calls += 1;
+                            if self.depth.saturating_add(tail_calls) > MAX_DEPTH {
+                                return Err(EvalError::new(
+                                    ErrorKind::Other,
+                                    "stack overflow (possible infinite recursion)",
+                                    expr.span,
+                                ));
+                            }
                             let new_env = self
                                 .bind_args(&closure, a, expr.span)
                                 .map_err(|e| self.call_frame(e, &closure, expr.span))?;
@@ -661,13 +695,13 @@ impl Evaluator {
             Value::Attrs(ref attrs) if attrs.get(self.sym.functor).is_some() => {
                 let functor = attrs.get(self.sym.functor).cloned().unwrap_or(Value::Null);
                 let functor = self.force(&functor)?;
-                let g = self.call(functor, f.clone(), span)?;
+                let g = self.nested(span, |ev| ev.call(functor, f.clone(), span))?;
                 let g = self.force(&g)?;
-                self.call(g, arg, span)
+                self.nested(span, |ev| ev.call(g, arg, span))
             }
             Value::Thunk(_) => {
                 let f = self.force(&f)?;
-                self.call(f, arg, span)
+                self.nested(span, |ev| ev.call(f, arg, span))
             }
             other => Err(EvalError::new(
                 ErrorKind::Other,
@@ -884,8 +918,52 @@ impl Evaluator {
         Value::attrs(attrs)
     }
 
+    /// Binary operators. The strict ones evaluate both operands; integers are handled here
+    /// with a small frame, everything else out of line.
     #[inline(never)]
     fn eval_binary(
+        &mut self,
+        op: BinOp,
+        lhs: ExprRef,
+        rhs: ExprRef,
+        env: &Rc<Env>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        if matches!(
+            op,
+            BinOp::And | BinOp::Or | BinOp::Implies | BinOp::PipeRight | BinOp::PipeLeft
+        ) {
+            return self.eval_binary_lazy(op, lhs, rhs, env, span);
+        }
+        let l = self.eval_operand(lhs, env)?;
+        let r = self.eval_operand(rhs, env)?;
+        if let (Value::Int(a), Value::Int(b)) = (&l, &r)
+            && let Some(v) = int_binary(op, *a, *b)
+        {
+            return Ok(v);
+        }
+        self.binary_values(op, l, r, lhs, rhs, span)
+    }
+
+    /// An operand: leaves in place, anything else through [`Evaluator::eval`].
+    #[inline(always)]
+    fn eval_operand(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        match &expr.kind {
+            ExprKind::Literal(v) => Ok(v.clone()),
+            ExprKind::Var(Var::Local { depth, slot }) => {
+                match env.ancestor(*depth).get(*slot as usize) {
+                    Some(Value::Thunk(t)) => self.force_thunk(t),
+                    Some(v) => Ok(v.clone()),
+                    None => self.eval(expr, env),
+                }
+            }
+            _ => self.eval(expr, env),
+        }
+    }
+
+    /// `&&`, `||`, `->` (short-circuiting) and the pipe operators.
+    #[inline(never)]
+    fn eval_binary_lazy(
         &mut self,
         op: BinOp,
         lhs: ExprRef,
@@ -922,58 +1000,63 @@ impl Evaluator {
                 let a = self.delay(a, env);
                 self.call(f, a, span)
             }
-            _ => {
-                let l = self.eval_leaf(lhs, env)?;
-                let r = self.eval_leaf(rhs, env)?;
-                if let (Value::Int(a), Value::Int(b)) = (&l, &r)
-                    && let Some(v) = int_binary(op, *a, *b)
-                {
-                    return Ok(v);
+            _ => unreachable!("strict operators are handled by eval_binary"),
+        }
+    }
+
+    /// Strict binary operators on evaluated operands, beyond the integer fast path.
+    #[inline(never)]
+    fn binary_values(
+        &mut self,
+        op: BinOp,
+        l: Value,
+        r: Value,
+        lhs: ExprRef,
+        rhs: ExprRef,
+        span: Span,
+    ) -> EvalResult<Value> {
+        match op {
+            BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
+            BinOp::NotEq => Ok(Value::Bool(!self.values_equal(&l, &r, span)?)),
+            BinOp::Less => Ok(Value::Bool(self.less_than(&l, &r, span)?)),
+            BinOp::Greater => Ok(Value::Bool(self.less_than(&r, &l, span)?)),
+            BinOp::LessEq => Ok(Value::Bool(!self.less_than(&r, &l, span)?)),
+            BinOp::GreaterEq => Ok(Value::Bool(!self.less_than(&l, &r, span)?)),
+            BinOp::Concat => {
+                let Value::List(a) = &l else {
+                    return Err(self.type_error("a list", &l, lhs.span));
+                };
+                let Value::List(b) = &r else {
+                    return Err(self.type_error("a list", &r, rhs.span));
+                };
+                if b.0.is_empty() {
+                    return Ok(l);
                 }
-                match op {
-                    BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
-                    BinOp::NotEq => Ok(Value::Bool(!self.values_equal(&l, &r, span)?)),
-                    BinOp::Less => Ok(Value::Bool(self.less_than(&l, &r, span)?)),
-                    BinOp::Greater => Ok(Value::Bool(self.less_than(&r, &l, span)?)),
-                    BinOp::LessEq => Ok(Value::Bool(!self.less_than(&r, &l, span)?)),
-                    BinOp::GreaterEq => Ok(Value::Bool(!self.less_than(&l, &r, span)?)),
-                    BinOp::Concat => {
-                        let Value::List(a) = &l else {
-                            return Err(self.type_error("a list", &l, lhs.span));
-                        };
-                        let Value::List(b) = &r else {
-                            return Err(self.type_error("a list", &r, rhs.span));
-                        };
-                        if b.0.is_empty() {
-                            return Ok(l);
-                        }
-                        if a.0.is_empty() {
-                            return Ok(r);
-                        }
-                        let mut v = Vec::with_capacity(a.0.len() + b.0.len());
-                        v.extend_from_slice(&a.0);
-                        v.extend_from_slice(&b.0);
-                        Ok(Value::list(v))
-                    }
-                    BinOp::Update => {
-                        let Value::Attrs(a) = &l else {
-                            return Err(self.type_error("a set", &l, lhs.span));
-                        };
-                        let Value::Attrs(b) = &r else {
-                            return Err(self.type_error("a set", &r, rhs.span));
-                        };
-                        if b.is_empty() {
-                            return Ok(l);
-                        }
-                        if a.is_empty() {
-                            return Ok(r);
-                        }
-                        Ok(Value::attrs(a.update(b)))
-                    }
-                    BinOp::Add => self.add(l, r, span),
-                    _ => self.arith(op, l, r, span),
+                if a.0.is_empty() {
+                    return Ok(r);
                 }
+                let mut v = Vec::with_capacity(a.0.len() + b.0.len());
+                v.extend_from_slice(&a.0);
+                v.extend_from_slice(&b.0);
+                Ok(Value::list(v))
             }
+            BinOp::Update => {
+                let Value::Attrs(a) = &l else {
+                    return Err(self.type_error("a set", &l, lhs.span));
+                };
+                let Value::Attrs(b) = &r else {
+                    return Err(self.type_error("a set", &r, rhs.span));
+                };
+                if b.is_empty() {
+                    return Ok(l);
+                }
+                if a.is_empty() {
+                    return Ok(r);
+                }
+                Ok(Value::attrs(a.update(b)))
+            }
+            BinOp::Add => self.add(l, r, span),
+            _ => self.arith(op, l, r, span),
         }
     }
 
@@ -1088,7 +1171,7 @@ impl Evaluator {
                     return Ok(false);
                 }
                 for (i, j) in x.0.iter().zip(y.0.iter()) {
-                    if !self.elements_equal(i, j, span)? {
+                    if !self.nested(span, |ev| ev.elements_equal(i, j, span))? {
                         return Ok(false);
                     }
                 }
@@ -1101,13 +1184,15 @@ impl Evaluator {
                 if let (Some(px), Some(py)) =
                     (self.derivation_out_path(x)?, self.derivation_out_path(y)?)
                 {
-                    return self.values_equal(&px, &py, span);
+                    return self.nested(span, |ev| ev.values_equal(&px, &py, span));
                 }
                 if x.len() != y.len() {
                     return Ok(false);
                 }
                 for (i, j) in x.entries().iter().zip(y.entries().iter()) {
-                    if i.name != j.name || !self.elements_equal(&i.value, &j.value, span)? {
+                    if i.name != j.name
+                        || !self.nested(span, |ev| ev.elements_equal(&i.value, &j.value, span))?
+                    {
                         return Ok(false);
                     }
                 }
@@ -1160,8 +1245,8 @@ impl Evaluator {
             (Value::Path(x), Value::Path(y)) => x.as_bytes() < y.as_bytes(),
             (Value::List(x), Value::List(y)) => {
                 for (i, j) in x.0.iter().zip(y.0.iter()) {
-                    if !self.values_equal(i, j, span)? {
-                        return self.less_than(i, j, span);
+                    if !self.nested(span, |ev| ev.values_equal(i, j, span))? {
+                        return self.nested(span, |ev| ev.less_than(i, j, span));
                     }
                 }
                 x.0.len() < y.0.len()
@@ -1222,10 +1307,10 @@ impl Evaluator {
                 if let Some(f) = attrs.get(self.sym.to_string).cloned() {
                     let f = self.force(&f)?;
                     let r = self.call(f, v.clone(), span)?;
-                    return self.coerce_to_string(&r, span, opts);
+                    return self.nested(span, |ev| ev.coerce_to_string(&r, span, opts));
                 }
                 if let Some(out) = attrs.get(self.sym.out_path).cloned() {
-                    return self.coerce_to_string(&out, span, opts);
+                    return self.nested(span, |ev| ev.coerce_to_string(&out, span, opts));
                 }
                 Err(self.coerce_error(&v, span))
             }
@@ -1241,7 +1326,7 @@ impl Evaluator {
                 let mut out = NixString::default();
                 let n = items.0.len();
                 for (i, item) in items.0.iter().enumerate() {
-                    let s = self.coerce_to_string(item, span, opts)?;
+                    let s = self.nested(span, |ev| ev.coerce_to_string(item, span, opts))?;
                     out.text.push_str(&s.text);
                     out.context.extend(&s.context);
                     // Nix adds no separator after an empty nested list.

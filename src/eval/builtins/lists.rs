@@ -313,7 +313,7 @@ fn closure_key(ev: &mut Evaluator, v: &Value, s: Span) -> EvalResult<Key> {
         Value::List(l) => {
             let mut keys = Vec::with_capacity(l.0.len());
             for x in &l.0 {
-                keys.push(closure_key(ev, x, s)?);
+                keys.push(ev.nested(s, |ev| closure_key(ev, x, s))?);
             }
             Key::List(keys)
         }
