@@ -6,6 +6,7 @@
 mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;
+mod store;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +33,11 @@ enum Command {
     ///
     /// Example: sysrebuild instantiate release.nix -A hello --store /tmp/store
     Instantiate(instantiate_cmd::InstantiateCommand),
+    /// Inspect and maintain a Nix-compatible store (like `nix-store`): add, dump, restore,
+    /// path-info, query, why-depends, verify, optimise, gc, delete, log.
+    ///
+    /// Example: sysrebuild store --store /tmp/store path-info -S result
+    Store(store::StoreCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -67,6 +73,7 @@ fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Eval(cmd) => cmd.run(),
         Command::Instantiate(cmd) => cmd.run(),
+        Command::Store(cmd) => cmd.run(),
     }
 }
 
