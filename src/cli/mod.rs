@@ -7,6 +7,7 @@ mod build_cmd;
 mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;
+mod store;
 
 use clap::{Parser, Subcommand};
 
@@ -44,6 +45,11 @@ enum Command {
     /// Example: sysrebuild build release.nix -A hello --store /tmp/store
     ///   --sandbox-path /bin/sh=/bin/busybox
     Build(build_cmd::BuildCommand),
+    /// Inspect and maintain a Nix-compatible store (like `nix-store`): add, dump, restore,
+    /// path-info, query, why-depends, verify, optimise, gc, delete, log.
+    ///
+    /// Example: sysrebuild store --store /tmp/store path-info -S result
+    Store(store::StoreCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -86,6 +92,7 @@ fn run(cli: Cli) -> i32 {
         Command::Eval(cmd) => cmd.run(),
         Command::Instantiate(cmd) => cmd.run(),
         Command::Build(cmd) => cmd.run(),
+        Command::Store(cmd) => cmd.run(),
     }
 }
 
