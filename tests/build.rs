@@ -157,16 +157,39 @@ fn chain_of_three_with_references() {
     let text = fs::read_to_string(real.join("text")).expect("text");
     assert!(text.starts_with("a\n/nix/store/") && text.trim_end().ends_with("-a"));
     let b_path = fs::read_link(real.join("link")).expect("link");
-    let valid = env.store().join("nix/var/nix/valid");
-    let c_meta = fs::read_to_string(valid.join(real.file_name().expect("name"))).expect("marker");
-    let b_base = b_path
-        .file_name()
-        .expect("b")
-        .to_string_lossy()
-        .into_owned();
-    assert!(c_meta.contains(&b_base), "{c_meta}");
-    let b_meta = fs::read_to_string(valid.join(&b_base)).expect("b marker");
-    assert!(b_meta.contains("-a\""), "{b_meta}");
+    let query = |path: &str| -> String {
+        let o = Command::new(BIN)
+            .args(["store", "query", "--references", "--store"])
+            .arg(env.store())
+            .arg(path)
+            .output()
+            .expect("query");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let b_logical = format!(
+        "/nix/store/{}",
+        b_path.file_name().expect("b").to_string_lossy()
+    );
+    // c copies b's text (which names a) and links to b.
+    let c_refs = query(&out[0]);
+    assert!(c_refs.lines().any(|l| l == b_logical), "{c_refs}");
+    assert!(
+        c_refs.lines().any(|l| l.ends_with("-a")) && c_refs.lines().count() == 2,
+        "{c_refs}"
+    );
+    let b_refs = query(&b_logical);
+    assert!(
+        b_refs.trim().ends_with("-a") && b_refs.lines().count() == 1,
+        "{b_refs}"
+    );
+    // The registered NAR hashes are right.
+    let verify = Command::new(BIN)
+        .args(["store", "verify", "--check-contents", "--store"])
+        .arg(env.store())
+        .output()
+        .expect("verify");
+    assert!(verify.status.success(), "{}", stderr(&verify));
     // An already-built graph is a no-op.
     let again = env.build(&[]);
     assert_eq!(ok(&again), out);
@@ -283,9 +306,11 @@ fn fixed_output_hash_mismatch() {
             && err.contains("\n  got:       sha256-LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="),
         "{err}"
     );
-    assert_eq!(
-        fs::read_dir(env.store().join("nix/var/nix/valid")).map_or(0, |d| d.count()),
-        0
+    let dry = env.build(&["--dry-run"]);
+    assert!(
+        stderr(&dry).contains("these 1 derivations will be built"),
+        "{}",
+        stderr(&dry)
     );
 }
 
@@ -506,8 +531,12 @@ fn killed_build_leaves_no_valid_output_and_is_redone() {
     child.kill().expect("kill");
     child.wait().expect("wait");
     std::thread::sleep(Duration::from_millis(200));
-    let valid = env.store().join("nix/var/nix/valid");
-    assert_eq!(fs::read_dir(&valid).map_or(0, |d| d.count()), 0);
+    let dry = env.build(&["--dry-run"]);
+    assert!(
+        stderr(&dry).contains("these 1 derivations will be built"),
+        "{}",
+        stderr(&dry)
+    );
     let out = ok(&env.build(&["--no-out-link"]));
     assert_eq!(
         fs::read_to_string(env.real(&out[0])).expect("out"),

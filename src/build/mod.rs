@@ -1,7 +1,8 @@
 //! The builder: realising store derivations.
 //!
-//! - [`store`]: what the builder needs from a store ([`store::BuildStore`]) and the
-//!   stand-in [`store::MarkerStore`].
+//! - [`store`]: what the builder needs from a store ([`store::BuildStore`]) and a
+//!   database-free [`store::MarkerStore`] (unit tests); [`db_store`] is the real one, over
+//!   the store database.
 //! - [`graph`]: loading the derivation graph and ordering it.
 //! - [`scheduler`]: building a graph with several builds at once.
 //! - [`realise`]: building one derivation, from locking its outputs to registering them.
@@ -14,6 +15,7 @@
 //! - [`progress`]: reporting progress on the terminal.
 
 pub mod canon;
+pub mod db_store;
 pub mod env;
 pub mod error;
 pub mod graph;

@@ -9,12 +9,13 @@ use clap::Args;
 
 use super::eval_args::{EvalArgs, current_dir};
 use super::instantiate_cmd::{absolute, derivation_lines};
+use crate::build::db_store::DbStore;
 use crate::build::graph::load_plan;
 use crate::build::progress::Progress;
 use crate::build::realise::BuildConfig;
 use crate::build::sandbox::BindMount;
 use crate::build::scheduler::{SchedulerOptions, build_plan};
-use crate::build::store::{BuildStore, MarkerStore};
+use crate::build::store::BuildStore;
 use crate::eval::Evaluator;
 use crate::eval::error::EvalResult;
 use crate::store::hash::{Hash, HashAlgo};
@@ -97,7 +98,7 @@ impl BuildCommand {
             Err(()) => return Ok(1),
         };
         let store_dir = StoreDir::new("/nix/store").map_err(|e| e.to_string())?;
-        let store = MarkerStore::new(store_dir.clone(), Some(PathBuf::from(&store_root)));
+        let store = DbStore::open_relocated(Path::new(&store_root)).map_err(|e| e.to_string())?;
 
         let mut wanted = Vec::new();
         for line in &lines {
@@ -236,7 +237,7 @@ fn print_dry_run(store_dir: &StoreDir, plan: &crate::build::graph::Plan) {
 
 /// Makes `link` point at `target` and registers it as an indirect GC root:
 /// `<state>/gcroots/auto/<nix32 sha1 of the link's absolute path>` → the link.
-fn make_result_link(store: &MarkerStore, link: &str, target: &Path) -> Result<(), String> {
+fn make_result_link(store: &DbStore, link: &str, target: &Path) -> Result<(), String> {
     let link = PathBuf::from(absolute(link));
     replace_symlink(target, &link)?;
     let auto = store.state_dir().join("gcroots").join("auto");
