@@ -183,6 +183,17 @@ fn chain_of_three_with_references() {
         b_refs.trim().ends_with("-a") && b_refs.lines().count() == 1,
         "{b_refs}"
     );
+    // Nix reads the same registration.
+    if let Ok(o) = Command::new("nix-store")
+        .arg("--store")
+        .arg(env.store())
+        .args(["-q", "--references"])
+        .arg(&out[0])
+        .output()
+        && o.status.success()
+    {
+        assert_eq!(stdout(&o), c_refs);
+    }
     // The registered NAR hashes are right.
     let verify = Command::new(BIN)
         .args(["store", "verify", "--check-contents", "--store"])

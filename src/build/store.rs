@@ -1,11 +1,11 @@
-//! What the builder needs from a store ([`BuildStore`]) and a stand-in implementation
-//! ([`MarkerStore`]) until the store database lands.
+//! What the builder needs from a store ([`BuildStore`]) and a database-free
+//! implementation ([`MarkerStore`]); `sysrebuild build` uses the database-backed
+//! [`super::db_store::DbStore`].
 //!
 //! `MarkerStore` records a valid path as a JSON file
 //! `<state dir>/valid/<base name>` (written atomically, after the path itself is in
 //! place), holding its [`RegisteredPath`]. A path is valid when both the path and its
-//! marker exist. Replace it with the database-backed store once that exists; the builder
-//! only uses the trait.
+//! marker exist. It keeps the builder's unit tests free of SQLite.
 
 use std::fs;
 use std::io::Write;
@@ -57,7 +57,7 @@ pub trait BuildStore: Send + Sync {
     }
 }
 
-/// The stand-in store: validity as marker files (see the module documentation).
+/// A store recording validity as marker files (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct MarkerStore {
     writer: StoreWriter,
