@@ -39,6 +39,7 @@ rec {
       description = "Externally provided module arguments that can't be modified from within a configuration.";
     };
     config._module.specialArgs = specialArgs;
+    config._module.args = { };
   };
 
   evalModules = evalArgs@{ modules, prefix ? [ ], specialArgs ? { }, class ? null, args ? { }, check ? true }:
@@ -115,7 +116,8 @@ rec {
         inherit visible;
         description = "Alias of {option}`${showOption to}`.";
         apply = x: use (toOf config);
-      } // lib.optionalAttrs (toType != null) { type = toType; });
+        type = toType;
+      });
       config = mkIf condition (lib.mkMerge [
         (lib.optionalAttrs (options ? warnings) {
           warnings = lib.optional (warn && fromOpt.isDefined)
@@ -173,7 +175,7 @@ rec {
         visible = false;
         default = "_mkMergedOptionModule";
       })) from);
-      config = {
+      config = lib.optionalAttrs (options ? warnings) {
         warnings = lib.optionals (options ? warnings) (lib.filter (x: x != "") (map (f:
           let val = getAttrFromPath f config; opt = getAttrFromPath f options; in
           lib.optionalString (val != "_mkMergedOptionModule")

@@ -96,8 +96,8 @@ rec {
 
   showOption = parts:
     let
-      plain = p: builtins.match "[a-zA-Z_][a-zA-Z0-9_'-]*" p != null;
-      special = p: builtins.match "<.*>|\\[.*]|‹.*›|\\*" p != null;
+      plain = p: builtins.match "[a-zA-Z0-9_][a-zA-Z0-9_'-]*" p != null;
+      special = p: p == "*" || builtins.match "<.+>" p != null;
       one = p: if plain p || special p then p else builtins.toJSON p;
     in concatStringsSep "." (map one parts);
 

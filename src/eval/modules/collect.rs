@@ -89,7 +89,7 @@ fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
     let mut queue: VecDeque<(Value, Rc<str>, String, Option<usize>)> = VecDeque::new();
     let unknown: Rc<str> = Rc::from("<unknown-file>");
     for (i, m) in list.0.iter().enumerate() {
-        queue.push_back((m.clone(), unknown.clone(), format!("anon-{}", i + 1), None));
+        queue.push_back((m.clone(), unknown.clone(), format!(":anon-{}", i + 1), None));
     }
     let mut roots = Vec::new();
     while let Some((value, parent_file, hint, parent)) = queue.pop_front() {
@@ -101,10 +101,8 @@ fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
                 let i = loaded.len();
                 by_key.insert(module.key.clone(), i);
                 for (n, imp) in imports.into_iter().enumerate() {
-                    let hint = format!("anon-{}", n + 1);
-                    let file: Rc<str> = Rc::from(format!("{}:{}", module.key, hint).as_str());
-                    let _ = file;
-                    queue.push_back((imp, module.file.clone(), hint, Some(i)));
+                    let fallback_key = format!("{}:anon-{}", module.key, n + 1);
+                    queue.push_back((imp, module.file.clone(), fallback_key, Some(i)));
                 }
                 loaded.push(module);
                 i
@@ -191,6 +189,7 @@ fn load(
     hint: &str,
     span: Span,
 ) -> EvalResult<(Loaded, Vec<Value>)> {
+    // `hint` is the key the module gets unless it is a path or has a `key`.
     let mut v = ev.force(value)?;
     let mut file = parent_file.clone();
     let mut key: Option<String> = None;
@@ -226,7 +225,7 @@ fn load(
     if let Some(k) = m.get(syms.key) {
         key = Some(to_str(ev, k, span)?);
     }
-    let key = key.unwrap_or_else(|| format!("{parent_file}:{hint}"));
+    let key = key.unwrap_or_else(|| hint.to_owned());
     if let Some(c) = m.get(syms.class_) {
         let mclass = to_str(ev, c, span)?;
         let class = st.borrow().class.clone();

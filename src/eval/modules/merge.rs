@@ -382,7 +382,8 @@ pub(crate) fn check_and_merge(
         .cloned()
         .ok_or_else(|| error("option type has no `merge' function", span))?;
     let list = defs_list(syms, defs);
-    ev.call2(&merge, loc.clone(), list, span)
+    let v = ev.call2(&merge, loc.clone(), list, span)?;
+    ev.force(&v)
 }
 
 fn not_of_type(
@@ -456,7 +457,7 @@ fn merge_equal(
             ));
         }
     }
-    Ok(first.value.clone())
+    ev.force(&first.value)
 }
 
 /// Reads a Nix list of `{ file, value }` sets into definitions.

@@ -15,9 +15,9 @@ pub(crate) fn option_path(path: &[Rc<str>]) -> String {
         }
         let plain = !p.is_empty()
             && p.chars().all(|c| c.is_ascii_alphanumeric() || "_-'".contains(c))
-            && !p.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '\'');
-        let special = p.starts_with('<') && p.ends_with('>') || p.starts_with('[') && p.ends_with(']');
-        if plain || special || p.starts_with('‹') {
+            && !p.starts_with(['-', '\'']);
+        let special = &**p == "*" || p.len() > 2 && p.starts_with('<') && p.ends_with('>');
+        if plain || special {
             out.push_str(p);
         } else {
             crate::eval::print::write_nix_string(&mut out, p);

@@ -28,6 +28,7 @@ macro_rules! native {
 
 native!(NAMESPACE, 2, namespace);
 native!(OPTION_VALUE, 2, option_value);
+native!(OPTION_RAW, 2, option_raw);
 native!(OPTIONS_NODE, 2, options_node);
 native!(OPTION_INFO, 3, option_info);
 native!(CHECKED, 2, checked_config);
@@ -258,7 +259,23 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
     Ok(m)
 }
 
+/// An option's value: the merged definitions, passed through `apply` if it has one (the
+/// merged value is passed lazily, so `apply` may ignore a missing definition).
 fn option_value(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
+    let (st, n) = ids(ev, a, span)?;
+    let decl = merge::opt_decl(ev, &st, n)?;
+    match &decl.apply {
+        Some(f) => {
+            let raw = lazy(&OPTION_RAW, vec![a[0].clone()], a[1].clone());
+            let v = ev.call(f.clone(), raw, span)?;
+            ev.force(&v)
+        }
+        None => option_raw(ev, a, span),
+    }
+}
+
+/// An option's merged value, before `apply`.
+fn option_raw(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
     let (st, n) = ids(ev, a, span)?;
     let path_parts = st.borrow().path(n);
     let path = show::option_path(&path_parts);
@@ -281,10 +298,7 @@ fn option_value(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         }
         let loc = loc_value(&path_parts);
         let v = merge::check_and_merge(ev, Syms::get(), &loc, &decl.ty, &m.defs, span)?;
-        match &decl.apply {
-            Some(f) => ev.call(f.clone(), v, span),
-            None => Ok(v),
-        }
+        ev.force(&v)
     };
     run(ev).map_err(|e| e.with_frame(span, format!("while evaluating the option `{path}':")))
 }
@@ -353,7 +367,10 @@ fn option_info(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value>
         let loc = loc_value(&st.borrow().path(n));
         let ty = crate::eval::builtins::arg_attrs(ev, &decl.ty, span)?;
         return match ty.get(crate::eval::symbol::Symbol::intern("getSubOptions")) {
-            Some(f) => ev.call(f.clone(), loc, span),
+            Some(f) => {
+                let v = ev.call(f.clone(), loc, span)?;
+                ev.force(&v)
+            }
             None => Ok(Value::attrs(Attrs::new())),
         };
     }
@@ -443,7 +460,7 @@ fn undeclared(
     let mut path = s.path(n);
     let mut siblings: Vec<&str> = s.nodes[n as usize].children.keys().map(|k| k.as_str()).collect();
     siblings.sort_unstable();
-    let suggestions: Vec<String> = crate::eval::suggest::similar(name.as_str(), siblings.into_iter())
+    let suggestions: Vec<String> = similar(name.as_str(), &siblings)
         .into_iter()
         .map(|c| {
             let mut p = path.clone();
@@ -476,4 +493,19 @@ fn undeclared(
         ),
         if def.span.is_known() { def.span } else { span },
     )
+}
+
+/// Up to three names close to `wanted` (edit distance at most a third of its length, and
+/// at least 2, so that swapped letters are caught).
+fn similar<'a>(wanted: &str, candidates: &[&'a str]) -> Vec<&'a str> {
+    let limit = (wanted.chars().count() / 3).clamp(2, 3);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .iter()
+        .filter_map(|c| {
+            let d = crate::eval::suggest::edit_distance(wanted, c);
+            (d <= limit).then_some((d, *c))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
