@@ -16,30 +16,35 @@ rec {
   internalModule = { specialArgs, ... }: {
     _file = "<sysrebuild/lib/modules.nix>";
     key = "<sysrebuild/lib/modules.nix#internal>";
-    options._module.args = mkOption {
+    options = internalOptions;
+    config._module.specialArgs = specialArgs;
+    config._module.args = { };
+  };
+
+  # Shared by every evaluation (declarations are only read, never copied).
+  internalOptions = {
+    _module.args = mkOption {
       type = types.lazyAttrsOf types.raw;
       internal = true;
       description = "Additional arguments passed to each module.";
     };
-    options._module.check = mkOption {
+    _module.check = mkOption {
       type = types.bool;
       internal = true;
       default = true;
       description = "Whether to check whether all option definitions have matching declarations.";
     };
-    options._module.freeformType = mkOption {
+    _module.freeformType = mkOption {
       type = types.nullOr types.optionType;
       internal = true;
       default = null;
       description = "If set, merge all definitions that don't have an associated option together using this type.";
     };
-    options._module.specialArgs = mkOption {
+    _module.specialArgs = mkOption {
       readOnly = true;
       internal = true;
       description = "Externally provided module arguments that can't be modified from within a configuration.";
     };
-    config._module.specialArgs = specialArgs;
-    config._module.args = { };
   };
 
   evalModules = evalArgs@{ modules, prefix ? [ ], specialArgs ? { }, class ? null, args ? { }, check ? true }:

@@ -325,11 +325,7 @@ let
       description = "list of ${phrase nounOrComposite elemType}";
       descriptionClass = "composite";
       check = isList;
-      merge = loc: defs:
-        map (x: x.value) (builtins.filter (x: x ? value) (concatLists (lib.imap1 (n: def:
-          lib.imap1 (m: v:
-            (mergeDefinitions (elemLoc loc n m) elemType [ { inherit (def) file; value = v; } ]).optionalValue)
-            def.value) defs)));
+      merge = native.mergeListOf elemType;
       emptyValue = { value = [ ]; };
       getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "*" ]);
       getSubModules = elemType.getSubModules;
@@ -563,18 +559,15 @@ let
       + phrase nounOrComposite elemType;
     descriptionClass = "composite";
     check = isAttrs;
-    merge = loc: defs:
+    # attrsOf merges natively; lazyAttrsOf merges each attribute only when it is used.
+    merge = if !lazy then native.mergeAttrsOf elemType else loc: defs:
       let
         byName = builtins.zipAttrsWith (name: ds: ds)
           (map (def: mapAttrs (n: v: { inherit (def) file; value = v; }) def.value) defs);
       in
-      if lazy then
-        mapAttrs (name: ds:
-          let r = mergeDefinitions (loc ++ [ name ]) elemType ds; in
-          r.optionalValue.value or elemType.emptyValue.value or r.mergedValue) byName
-      else
-        mapAttrs (n: v: v.value) (filterAttrs (n: v: v ? value)
-          (mapAttrs (name: ds: (mergeDefinitions (loc ++ [ name ]) elemType ds).optionalValue) byName));
+      mapAttrs (name: ds:
+        let r = mergeDefinitions (loc ++ [ name ]) elemType ds; in
+        r.optionalValue.value or elemType.emptyValue.value or r.mergedValue) byName;
     emptyValue = { value = { }; };
     getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "<name>" ]);
     getSubModules = elemType.getSubModules;

@@ -315,7 +315,7 @@ pub(crate) fn finalise(
 
 /// Which native check a type uses, if its `check` is a plain type-test builtin and its
 /// `merge` is the native `mergeEqualOption`.
-fn fast_check(ev: &mut Evaluator, syms: Syms, ty: &Attrs) -> EvalResult<Option<&'static str>> {
+pub(crate) fn fast_check(ev: &mut Evaluator, syms: Syms, ty: &Attrs) -> EvalResult<Option<&'static str>> {
     let (Some(check), Some(merge)) = (ty.get(syms.check), ty.get(syms.merge)) else {
         return Ok(None);
     };
@@ -334,7 +334,7 @@ fn fast_check(ev: &mut Evaluator, syms: Syms, ty: &Attrs) -> EvalResult<Option<&
     })
 }
 
-fn fast_ok(kind: &str, v: &Value) -> bool {
+pub(crate) fn fast_ok(kind: &str, v: &Value) -> bool {
     matches!(
         (kind, v),
         ("bool", Value::Bool(_))
@@ -461,7 +461,7 @@ fn merge_equal(
 }
 
 /// Reads a Nix list of `{ file, value }` sets into definitions.
-fn read_defs(ev: &mut Evaluator, syms: Syms, v: &Value, span: Span) -> EvalResult<Vec<Def>> {
+pub(crate) fn read_defs(ev: &mut Evaluator, syms: Syms, v: &Value, span: Span) -> EvalResult<Vec<Def>> {
     let list = crate::eval::builtins::arg_list(ev, v, span)?;
     let mut out = Vec::with_capacity(list.0.len());
     for item in &list.0 {
@@ -531,11 +531,7 @@ pub(crate) fn merge_definitions_primop(
     let loc_text = || String::new();
     let merged = finalise(ev, syms, &loc_text, &defs, None)?;
     let list = defs_list(syms, &merged.defs);
-    let app = PrimOpApp {
-        op: &CHECK_MERGE,
-        args: vec![loc, a[1].clone()],
-    };
-    let value = Thunk::apply(Value::PrimOpApp(Rc::new(app)), list.clone());
+    let value = lazy_check_merge(loc, a[1].clone(), list.clone());
     let defined = !merged.defs.is_empty();
     let mut out = Attrs::with_capacity(5);
     let s = crate::eval::symbol::Symbol::intern;
@@ -549,6 +545,15 @@ pub(crate) fn merge_definitions_primop(
     }
     out.insert(s("optionalValue"), Value::attrs(opt), span);
     Ok(Value::attrs(out))
+}
+
+/// A thunk checking and merging `defs` (a Nix list of `{ file, value }`) with `ty`.
+pub(crate) fn lazy_check_merge(loc: Value, ty: Value, defs: Value) -> Value {
+    let app = PrimOpApp {
+        op: &CHECK_MERGE,
+        args: vec![loc, ty],
+    };
+    Thunk::apply(Value::PrimOpApp(Rc::new(app)), defs)
 }
 
 static CHECK_MERGE: PrimOp = PrimOp {

@@ -14,6 +14,7 @@
 //! primop.
 
 mod collect;
+mod containers;
 mod merge;
 mod show;
 mod tree;
@@ -314,6 +315,16 @@ static PRIMOPS: &[PrimOp] = &[
         name: "mergeDefinitions",
         arity: 3,
         func: merge::merge_definitions_primop,
+    },
+    PrimOp {
+        name: "mergeListOf",
+        arity: 3,
+        func: containers::merge_list_of,
+    },
+    PrimOp {
+        name: "mergeAttrsOf",
+        arity: 3,
+        func: containers::merge_attrs_of,
     },
     PrimOp {
         name: "mergeEqualOption",
