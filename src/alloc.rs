@@ -62,3 +62,20 @@ unsafe impl GlobalAlloc for MiMalloc {
         }
     }
 }
+
+// `mi_option_set` is part of mimalloc's C API; `libmimalloc-sys` only declares it behind a
+// feature we don't need otherwise.
+unsafe extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc v3's `mimalloc.h`.
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Tunes the allocator for evaluation: freed memory is returned to the OS only after it has
+/// been unused for a second, not after 10 ms. Evaluation frees and reallocates in waves, and
+/// returning pages early made the kernel zero fresh pages for a quarter of the run time.
+pub fn configure() {
+    // SAFETY: setting an option is allowed at any time and takes plain integers.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 1000) }
+}

@@ -4,5 +4,6 @@
 static GLOBAL: sysrebuild::alloc::MiMalloc = sysrebuild::alloc::MiMalloc;
 
 fn main() {
+    sysrebuild::alloc::configure();
     std::process::exit(sysrebuild::cli::main());
 }

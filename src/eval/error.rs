@@ -38,6 +38,9 @@ pub struct EvalError {
     pub message: String,
     pub span: Span,
     pub frames: Vec<Frame>,
+    /// Further independent errors reported together with this one (every syntax error of
+    /// a file).
+    pub more: Vec<EvalError>,
 }
 
 impl EvalError {
@@ -48,6 +51,7 @@ impl EvalError {
             message: message.into(),
             span,
             frames: Vec::new(),
+            more: Vec::new(),
         })
     }
 
@@ -88,6 +92,10 @@ impl EvalError {
             }
             let _ = writeln!(out, "\n       … {}", frame.message);
             render_location(&mut out, sources, frame.span);
+        }
+        for other in &self.more {
+            out.push('\n');
+            out.push_str(&other.render(sources));
         }
         out
     }

@@ -23,6 +23,8 @@ use std::rc::Rc;
 pub struct LowerError {
     pub message: String,
     pub span: Span,
+    /// Where the conflicting earlier definition is, for "already defined" errors.
+    pub previous: Option<Span>,
 }
 
 type LResult<T> = Result<T, LowerError>;
@@ -108,6 +110,7 @@ impl<'g> Lowerer<'g> {
         Err(LowerError {
             message: message.into(),
             span,
+            previous: None,
         })
     }
 
@@ -454,6 +457,7 @@ impl<'g> Lowerer<'g> {
                     .ok_or_else(|| LowerError {
                         message: "syntax error".into(),
                         span,
+                        previous: None,
                     })?;
                 (None, vec![sym])
             }
@@ -677,14 +681,20 @@ impl<'g> Lowerer<'g> {
             }
             Some(&i) => {
                 let existing = &mut pending.statics[i].1;
+                let previous = Some(existing.span);
                 match (&mut existing.value, attr.value) {
                     (PendingValue::Nested(into), PendingValue::Nested(from)) => {
                         merge_pending(into, from).map_err(|dup| LowerError {
                             message: format!("attribute '{name}.{dup}' already defined"),
                             span: attr.span,
+                            previous: None,
                         })
                     }
-                    _ => self.error(attr.span, format!("attribute '{name}' already defined")),
+                    _ => Err(LowerError {
+                        message: format!("attribute '{name}' already defined"),
+                        span: attr.span,
+                        previous,
+                    }),
                 }
             }
         }

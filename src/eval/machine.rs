@@ -69,9 +69,16 @@ impl Evaluator {
         let parse = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || rnix::Root::parse(text));
         let errors = parse.errors();
         if !errors.is_empty() {
+            // Every syntax error is reported with its location; the parser's follow-on
+            // errors at an already reported position are left out.
             let mut err: Option<Box<EvalError>> = None;
+            let mut seen_starts = Vec::new();
             for e in errors {
                 let (msg, range) = describe_parse_error(e, text.len());
+                if seen_starts.contains(&range.0) {
+                    continue;
+                }
+                seen_starts.push(range.0);
                 let span = Span {
                     file,
                     start: range.0,
@@ -79,11 +86,9 @@ impl Evaluator {
                 };
                 match &mut err {
                     None => err = Some(EvalError::new(ErrorKind::Parse, msg, span)),
-                    Some(first) => {
-                        first
-                            .frames
-                            .push(super::error::Frame { span, message: msg });
-                    }
+                    Some(first) => first
+                        .more
+                        .push(*EvalError::new(ErrorKind::Parse, msg, span)),
                 }
             }
             if let Some(e) = err {
@@ -106,7 +111,18 @@ impl Evaluator {
         let lowered = lowerer.lower_root(expr);
         // The rowan tree can be very deep; dropping it needs stack too.
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(parse));
-        lowered.map_err(|e| EvalError::new(ErrorKind::Parse, e.message, e.span))
+        lowered.map_err(|e| {
+            let mut message = e.message;
+            if let Some(loc) = e.previous.and_then(|p| self.sources.locate(p)) {
+                message.push_str(&format!(
+                    " at {}:{}:{}",
+                    loc.file_name(),
+                    loc.line,
+                    loc.column
+                ));
+            }
+            EvalError::new(ErrorKind::Parse, message, e.span)
+        })
     }
 
     /// Parses and evaluates an expression given as text, resolving relative paths against
@@ -142,6 +158,29 @@ impl Evaluator {
             // Checking the native stack on every call costs time; every few levels is
             // enough because the red zone covers the frames in between.
             stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.eval_loop(expr, env))
+        };
+        self.depth -= 1;
+        result
+    }
+
+    /// Runs `f` one level deeper, for code that recurses over values (equality, string
+    /// coercion, serialisation) rather than through [`Evaluator::eval`]: the level counts
+    /// towards the depth limit and the native stack grows on demand, so a cyclic value
+    /// (`let x = [ x ]; in x == x`) ends in an error instead of overflowing the stack.
+    pub fn nested<T>(
+        &mut self,
+        span: Span,
+        f: impl FnOnce(&mut Self) -> EvalResult<T>,
+    ) -> EvalResult<T> {
+        self.depth += 1;
+        let result = if self.depth > MAX_DEPTH {
+            Err(EvalError::new(
+                ErrorKind::Other,
+                "stack overflow (possible infinite recursion)",
+                span,
+            ))
+        } else {
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || f(self))
         };
         self.depth -= 1;
         result
@@ -193,10 +232,28 @@ impl Evaluator {
         self.delay(expr, env)
     }
 
+    /// An argument of a full call to a builtin. For builtins that force all their
+    /// arguments it is evaluated now rather than put in a thunk. If that fails, a thunk is
+    /// passed instead, so the error surfaces exactly where the builtin would have raised
+    /// it (evaluation is pure, so a success gives the value forcing would have given).
+    #[inline(always)]
+    fn primop_arg(&mut self, strict: bool, expr: ExprRef, env: &Rc<Env>) -> Value {
+        if !strict || matches!(expr.kind, ExprKind::Literal(_) | ExprKind::Var(_)) {
+            return self.delay_arg(expr, env);
+        }
+        match self.eval(expr, env) {
+            Ok(v) => v,
+            Err(_) => Thunk::pending(expr, env.clone()),
+        }
+    }
+
     fn eval_loop(&mut self, mut expr: ExprRef, env0: &Rc<Env>) -> EvalResult<Value> {
         // The environment is only owned (and reference-counted) once a tail position
         // switches to a new one.
         let mut owned: Option<Rc<Env>> = None;
+        // Calls in tail position loop here instead of nesting, so they count towards the
+        // depth limit themselves: `let f = x: f x; in f 1` must end, like deep recursion.
+        let mut tail_calls = 0usize;
         loop {
             let env = owned.as_ref().unwrap_or(env0);
             match &expr.kind {
@@ -247,23 +304,28 @@ impl Evaluator {
                         && op.arity == args.len()
                     {
                         let span = expr.span;
+                        let strict = op.strict;
                         return match args.as_ref() {
                             [a] => {
-                                let a = self.delay_arg(a, env);
+                                let a = self.primop_arg(strict, a, env);
                                 (op.func)(self, &[a], span)
                             }
                             [a, b] => {
-                                let (a, b) = (self.delay_arg(a, env), self.delay_arg(b, env));
+                                let a = self.primop_arg(strict, a, env);
+                                let b = self.primop_arg(strict, b, env);
                                 (op.func)(self, &[a, b], span)
                             }
                             [a, b, c] => {
-                                let a = self.delay_arg(a, env);
-                                let (b, c) = (self.delay_arg(b, env), self.delay_arg(c, env));
+                                let a = self.primop_arg(strict, a, env);
+                                let b = self.primop_arg(strict, b, env);
+                                let c = self.primop_arg(strict, c, env);
                                 (op.func)(self, &[a, b, c], span)
                             }
                             _ => {
-                                let values: SmallVec<[Value; 4]> =
-                                    args.iter().map(|a| self.delay_arg(a, env)).collect();
+                                let values: SmallVec<[Value; 4]> = args
+                                    .iter()
+                                    .map(|a| self.primop_arg(strict, a, env))
+                                    .collect();
                                 (op.func)(self, &values, span)
                             }
                         };
@@ -278,6 +340,14 @@ impl Evaluator {
                     let a = self.delay_arg(last, env);
                     match f {
                         Value::Lambda(closure) => {
+                            tail_calls += 1;
+                            if self.depth.saturating_add(tail_calls) > MAX_DEPTH {
+                                return Err(EvalError::new(
+                                    ErrorKind::Other,
+                                    "stack overflow (possible infinite recursion)",
+                                    expr.span,
+                                ));
+                            }
                             let new_env = self
                                 .bind_args(&closure, a, expr.span)
                                 .map_err(|e| self.call_frame(e, &closure, expr.span))?;
@@ -625,13 +695,13 @@ impl Evaluator {
             Value::Attrs(ref attrs) if attrs.get(self.sym.functor).is_some() => {
                 let functor = attrs.get(self.sym.functor).cloned().unwrap_or(Value::Null);
                 let functor = self.force(&functor)?;
-                let g = self.call(functor, f.clone(), span)?;
+                let g = self.nested(span, |ev| ev.call(functor, f.clone(), span))?;
                 let g = self.force(&g)?;
-                self.call(g, arg, span)
+                self.nested(span, |ev| ev.call(g, arg, span))
             }
             Value::Thunk(_) => {
                 let f = self.force(&f)?;
-                self.call(f, arg, span)
+                self.nested(span, |ev| ev.call(f, arg, span))
             }
             other => Err(EvalError::new(
                 ErrorKind::Other,
@@ -848,8 +918,52 @@ impl Evaluator {
         Value::attrs(attrs)
     }
 
+    /// Binary operators. The strict ones evaluate both operands; integers are handled here
+    /// with a small frame, everything else out of line.
     #[inline(never)]
     fn eval_binary(
+        &mut self,
+        op: BinOp,
+        lhs: ExprRef,
+        rhs: ExprRef,
+        env: &Rc<Env>,
+        span: Span,
+    ) -> EvalResult<Value> {
+        if matches!(
+            op,
+            BinOp::And | BinOp::Or | BinOp::Implies | BinOp::PipeRight | BinOp::PipeLeft
+        ) {
+            return self.eval_binary_lazy(op, lhs, rhs, env, span);
+        }
+        let l = self.eval_operand(lhs, env)?;
+        let r = self.eval_operand(rhs, env)?;
+        if let (Value::Int(a), Value::Int(b)) = (&l, &r)
+            && let Some(v) = int_binary(op, *a, *b)
+        {
+            return Ok(v);
+        }
+        self.binary_values(op, l, r, lhs, rhs, span)
+    }
+
+    /// An operand: leaves in place, anything else through [`Evaluator::eval`].
+    #[inline(always)]
+    fn eval_operand(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        match &expr.kind {
+            ExprKind::Literal(v) => Ok(v.clone()),
+            ExprKind::Var(Var::Local { depth, slot }) => {
+                match env.ancestor(*depth).get(*slot as usize) {
+                    Some(Value::Thunk(t)) => self.force_thunk(t),
+                    Some(v) => Ok(v.clone()),
+                    None => self.eval(expr, env),
+                }
+            }
+            _ => self.eval(expr, env),
+        }
+    }
+
+    /// `&&`, `||`, `->` (short-circuiting) and the pipe operators.
+    #[inline(never)]
+    fn eval_binary_lazy(
         &mut self,
         op: BinOp,
         lhs: ExprRef,
@@ -886,58 +1000,63 @@ impl Evaluator {
                 let a = self.delay(a, env);
                 self.call(f, a, span)
             }
-            _ => {
-                let l = self.eval_leaf(lhs, env)?;
-                let r = self.eval_leaf(rhs, env)?;
-                if let (Value::Int(a), Value::Int(b)) = (&l, &r)
-                    && let Some(v) = int_binary(op, *a, *b)
-                {
-                    return Ok(v);
+            _ => unreachable!("strict operators are handled by eval_binary"),
+        }
+    }
+
+    /// Strict binary operators on evaluated operands, beyond the integer fast path.
+    #[inline(never)]
+    fn binary_values(
+        &mut self,
+        op: BinOp,
+        l: Value,
+        r: Value,
+        lhs: ExprRef,
+        rhs: ExprRef,
+        span: Span,
+    ) -> EvalResult<Value> {
+        match op {
+            BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
+            BinOp::NotEq => Ok(Value::Bool(!self.values_equal(&l, &r, span)?)),
+            BinOp::Less => Ok(Value::Bool(self.less_than(&l, &r, span)?)),
+            BinOp::Greater => Ok(Value::Bool(self.less_than(&r, &l, span)?)),
+            BinOp::LessEq => Ok(Value::Bool(!self.less_than(&r, &l, span)?)),
+            BinOp::GreaterEq => Ok(Value::Bool(!self.less_than(&l, &r, span)?)),
+            BinOp::Concat => {
+                let Value::List(a) = &l else {
+                    return Err(self.type_error("a list", &l, lhs.span));
+                };
+                let Value::List(b) = &r else {
+                    return Err(self.type_error("a list", &r, rhs.span));
+                };
+                if b.0.is_empty() {
+                    return Ok(l);
                 }
-                match op {
-                    BinOp::Eq => Ok(Value::Bool(self.values_equal(&l, &r, span)?)),
-                    BinOp::NotEq => Ok(Value::Bool(!self.values_equal(&l, &r, span)?)),
-                    BinOp::Less => Ok(Value::Bool(self.less_than(&l, &r, span)?)),
-                    BinOp::Greater => Ok(Value::Bool(self.less_than(&r, &l, span)?)),
-                    BinOp::LessEq => Ok(Value::Bool(!self.less_than(&r, &l, span)?)),
-                    BinOp::GreaterEq => Ok(Value::Bool(!self.less_than(&l, &r, span)?)),
-                    BinOp::Concat => {
-                        let Value::List(a) = &l else {
-                            return Err(self.type_error("a list", &l, lhs.span));
-                        };
-                        let Value::List(b) = &r else {
-                            return Err(self.type_error("a list", &r, rhs.span));
-                        };
-                        if b.0.is_empty() {
-                            return Ok(l);
-                        }
-                        if a.0.is_empty() {
-                            return Ok(r);
-                        }
-                        let mut v = Vec::with_capacity(a.0.len() + b.0.len());
-                        v.extend_from_slice(&a.0);
-                        v.extend_from_slice(&b.0);
-                        Ok(Value::list(v))
-                    }
-                    BinOp::Update => {
-                        let Value::Attrs(a) = &l else {
-                            return Err(self.type_error("a set", &l, lhs.span));
-                        };
-                        let Value::Attrs(b) = &r else {
-                            return Err(self.type_error("a set", &r, rhs.span));
-                        };
-                        if b.is_empty() {
-                            return Ok(l);
-                        }
-                        if a.is_empty() {
-                            return Ok(r);
-                        }
-                        Ok(Value::attrs(a.update(b)))
-                    }
-                    BinOp::Add => self.add(l, r, span),
-                    _ => self.arith(op, l, r, span),
+                if a.0.is_empty() {
+                    return Ok(r);
                 }
+                let mut v = Vec::with_capacity(a.0.len() + b.0.len());
+                v.extend_from_slice(&a.0);
+                v.extend_from_slice(&b.0);
+                Ok(Value::list(v))
             }
+            BinOp::Update => {
+                let Value::Attrs(a) = &l else {
+                    return Err(self.type_error("a set", &l, lhs.span));
+                };
+                let Value::Attrs(b) = &r else {
+                    return Err(self.type_error("a set", &r, rhs.span));
+                };
+                if b.is_empty() {
+                    return Ok(l);
+                }
+                if a.is_empty() {
+                    return Ok(r);
+                }
+                Ok(Value::attrs(a.update(b)))
+            }
+            BinOp::Add => self.add(l, r, span),
+            _ => self.arith(op, l, r, span),
         }
     }
 
@@ -1052,7 +1171,7 @@ impl Evaluator {
                     return Ok(false);
                 }
                 for (i, j) in x.0.iter().zip(y.0.iter()) {
-                    if !self.elements_equal(i, j, span)? {
+                    if !self.nested(span, |ev| ev.elements_equal(i, j, span))? {
                         return Ok(false);
                     }
                 }
@@ -1065,13 +1184,15 @@ impl Evaluator {
                 if let (Some(px), Some(py)) =
                     (self.derivation_out_path(x)?, self.derivation_out_path(y)?)
                 {
-                    return self.values_equal(&px, &py, span);
+                    return self.nested(span, |ev| ev.values_equal(&px, &py, span));
                 }
                 if x.len() != y.len() {
                     return Ok(false);
                 }
                 for (i, j) in x.entries().iter().zip(y.entries().iter()) {
-                    if i.name != j.name || !self.elements_equal(&i.value, &j.value, span)? {
+                    if i.name != j.name
+                        || !self.nested(span, |ev| ev.elements_equal(&i.value, &j.value, span))?
+                    {
                         return Ok(false);
                     }
                 }
@@ -1124,8 +1245,8 @@ impl Evaluator {
             (Value::Path(x), Value::Path(y)) => x.as_bytes() < y.as_bytes(),
             (Value::List(x), Value::List(y)) => {
                 for (i, j) in x.0.iter().zip(y.0.iter()) {
-                    if !self.values_equal(i, j, span)? {
-                        return self.less_than(i, j, span);
+                    if !self.nested(span, |ev| ev.values_equal(i, j, span))? {
+                        return self.nested(span, |ev| ev.less_than(i, j, span));
                     }
                 }
                 x.0.len() < y.0.len()
@@ -1186,10 +1307,10 @@ impl Evaluator {
                 if let Some(f) = attrs.get(self.sym.to_string).cloned() {
                     let f = self.force(&f)?;
                     let r = self.call(f, v.clone(), span)?;
-                    return self.coerce_to_string(&r, span, opts);
+                    return self.nested(span, |ev| ev.coerce_to_string(&r, span, opts));
                 }
                 if let Some(out) = attrs.get(self.sym.out_path).cloned() {
-                    return self.coerce_to_string(&out, span, opts);
+                    return self.nested(span, |ev| ev.coerce_to_string(&out, span, opts));
                 }
                 Err(self.coerce_error(&v, span))
             }
@@ -1205,7 +1326,7 @@ impl Evaluator {
                 let mut out = NixString::default();
                 let n = items.0.len();
                 for (i, item) in items.0.iter().enumerate() {
-                    let s = self.coerce_to_string(item, span, opts)?;
+                    let s = self.nested(span, |ev| ev.coerce_to_string(item, span, opts))?;
                     out.text.push_str(&s.text);
                     out.context.extend(&s.context);
                     // Nix adds no separator after an empty nested list.

@@ -19,6 +19,9 @@ mod syntax_names;
 pub mod text;
 pub mod value;
 
+#[cfg(test)]
+mod tests;
+
 pub use error::{ErrorKind, EvalError, EvalResult};
 pub use machine::Evaluator;
 pub use settings::Settings;

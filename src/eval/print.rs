@@ -151,7 +151,7 @@ fn json_into(
                 return Ok(());
             }
             if let Some(p) = attrs.get(ev.sym.out_path).cloned() {
-                return json_into(ev, out, &p, span, context);
+                return ev.nested(span, |ev| json_into(ev, out, &p, span, context));
             }
             out.push('{');
             for (i, attr) in attrs.sorted_by_name().into_iter().enumerate() {
@@ -161,15 +161,13 @@ fn json_into(
                 write_json_string(out, attr.name.as_str());
                 out.push(':');
                 let value = attr.value.clone();
-                stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
-                    json_into(ev, out, &value, span, context)
-                })
-                .map_err(|e| {
-                    e.with_frame(
-                        attr.span,
-                        format!("while evaluating attribute '{}'", attr.name),
-                    )
-                })?;
+                ev.nested(span, |ev| json_into(ev, out, &value, span, context))
+                    .map_err(|e| {
+                        e.with_frame(
+                            attr.span,
+                            format!("while evaluating attribute '{}'", attr.name),
+                        )
+                    })?;
             }
             out.push('}');
         }
@@ -179,9 +177,7 @@ fn json_into(
                 if i > 0 {
                     out.push(',');
                 }
-                stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
-                    json_into(ev, out, item, span, context)
-                })?;
+                ev.nested(span, |ev| json_into(ev, out, item, span, context))?;
             }
             out.push(']');
         }

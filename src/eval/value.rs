@@ -430,6 +430,10 @@ pub struct PrimOp {
     pub name: &'static str,
     pub arity: usize,
     pub func: PrimOpFn,
+    /// The builtin forces every argument in its usual course (`substring`, `add`,
+    /// `typeOf`…), so a full call may evaluate the arguments first instead of allocating
+    /// thunks for them (see `Evaluator::strict_arg`).
+    pub strict: bool,
 }
 
 /// A builtin applied to fewer arguments than it takes.

@@ -373,10 +373,10 @@ fn split_prefix(s: &str) -> (Option<&str>, &str, bool) {
 /// Lower-case hexadecimal encoding of `bytes`.
 pub fn base16_encode(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(HEX[usize::from(b >> 4)]);
-        out.push(HEX[usize::from(b & 0xf)]);
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0xf)];
     }
     // Only ASCII hex digits were written.
     String::from_utf8(out).unwrap_or_default()

@@ -1,6 +1,6 @@
 //! Attribute set builtins: `attrNames`, `mapAttrs`, `listToAttrs`, `removeAttrs`, …
 
-use super::{arg_attrs, arg_function, arg_list, arg_string, error, op};
+use super::{arg_attrs, arg_function, arg_list, arg_string, error, op, strict_op};
 use crate::eval::error::EvalResult;
 use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
@@ -9,15 +9,15 @@ use crate::eval::value::{Attr, Attrs, PrimOp, Thunk, Value};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
-    op("attrNames", 1, attr_names),
-    op("attrValues", 1, attr_values),
-    op("getAttr", 2, get_attr),
-    op("hasAttr", 2, has_attr),
-    op("removeAttrs", 2, remove_attrs),
-    op("intersectAttrs", 2, intersect_attrs),
+    strict_op("attrNames", 1, attr_names),
+    strict_op("attrValues", 1, attr_values),
+    strict_op("getAttr", 2, get_attr),
+    strict_op("hasAttr", 2, has_attr),
+    strict_op("removeAttrs", 2, remove_attrs),
+    strict_op("intersectAttrs", 2, intersect_attrs),
     op("catAttrs", 2, cat_attrs),
     op("mapAttrs", 2, map_attrs),
-    op("listToAttrs", 1, list_to_attrs),
+    strict_op("listToAttrs", 1, list_to_attrs),
     op("zipAttrsWith", 2, zip_attrs_with),
     op("unsafeGetAttrPos", 2, unsafe_get_attr_pos),
 ];

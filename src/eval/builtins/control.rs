@@ -1,7 +1,7 @@
 //! Control and evaluation builtins: `throw`, `abort`, `tryEval`, `seq`, `trace`, `import`,
 //! `toString`, `functionArgs`, `getEnv`, …
 
-use super::{arg_attrs, arg_path, arg_string, error, op};
+use super::{arg_attrs, arg_path, arg_string, error, op, strict_op};
 use crate::eval::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::ir::Param;
 use crate::eval::machine::{CoerceOpts, Evaluator};
@@ -24,7 +24,7 @@ pub(crate) const PRIMOPS: &[PrimOp] = &[
     op("break", 1, break_),
     op("import", 1, import),
     op("scopedImport", 2, scoped_import),
-    op("toString", 1, to_string),
+    strict_op("toString", 1, to_string),
     op("functionArgs", 1, function_args),
     op("getEnv", 1, get_env),
 ];

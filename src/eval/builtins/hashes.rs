@@ -1,6 +1,6 @@
 //! Hash builtins: `hashString` and `convertHash`.
 
-use super::{arg_attrs, arg_string, arg_string_no_ctx, error, op};
+use super::{arg_attrs, arg_string, arg_string_no_ctx, error, op, strict_op};
 use crate::eval::error::EvalResult;
 use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
@@ -9,7 +9,7 @@ use crate::eval::value::{PrimOp, Value};
 use crate::store::hash::{Hash, HashAlgo, HashFormat};
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
-    op("hashString", 2, hash_string),
+    strict_op("hashString", 2, hash_string),
     op("convertHash", 1, convert_hash),
 ];
 

@@ -1,6 +1,6 @@
 //! List builtins: `map`, `filter`, `foldl'`, `sort`, `genList`, `genericClosure`, …
 
-use super::{arg_attrs, arg_function, arg_int, arg_list, error, op};
+use super::{arg_attrs, arg_function, arg_int, arg_list, error, op, strict_op};
 use crate::eval::error::EvalResult;
 use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
@@ -9,16 +9,16 @@ use crate::eval::value::{Attrs, PrimOp, Thunk, Value};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
-    op("length", 1, length),
-    op("head", 1, head),
-    op("tail", 1, tail),
-    op("elemAt", 2, elem_at),
+    strict_op("length", 1, length),
+    strict_op("head", 1, head),
+    strict_op("tail", 1, tail),
+    strict_op("elemAt", 2, elem_at),
     op("elem", 2, elem),
     op("map", 2, map),
     op("filter", 2, filter),
     op("foldl'", 3, foldl_strict),
     op("genList", 2, gen_list),
-    op("concatLists", 1, concat_lists),
+    strict_op("concatLists", 1, concat_lists),
     op("concatMap", 2, concat_map),
     op("any", 2, any),
     op("all", 2, all),
@@ -313,7 +313,7 @@ fn closure_key(ev: &mut Evaluator, v: &Value, s: Span) -> EvalResult<Key> {
         Value::List(l) => {
             let mut keys = Vec::with_capacity(l.0.len());
             for x in &l.0 {
-                keys.push(closure_key(ev, x, s)?);
+                keys.push(ev.nested(s, |ev| closure_key(ev, x, s))?);
             }
             Key::List(keys)
         }

@@ -176,7 +176,26 @@ pub fn install(ev: &mut Evaluator) {
 
 /// A primop table entry.
 pub(crate) const fn op(name: &'static str, arity: usize, func: super::value::PrimOpFn) -> PrimOp {
-    PrimOp { name, arity, func }
+    PrimOp {
+        name,
+        arity,
+        func,
+        strict: false,
+    }
+}
+
+/// A primop table entry for a builtin that forces all its arguments.
+pub(crate) const fn strict_op(
+    name: &'static str,
+    arity: usize,
+    func: super::value::PrimOpFn,
+) -> PrimOp {
+    PrimOp {
+        name,
+        arity,
+        func,
+        strict: true,
+    }
 }
 
 /// Forces an integer argument.

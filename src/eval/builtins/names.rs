@@ -2,7 +2,7 @@
 //! path names (`baseNameOf`, `dirOf`, `toPath`).
 
 use super::strings::string_from_bytes;
-use super::{arg_string_no_ctx, error, op};
+use super::{arg_string_no_ctx, error, op, strict_op};
 use crate::eval::error::EvalResult;
 use crate::eval::machine::{CoerceOpts, Evaluator};
 use crate::eval::path::{base_name, canonicalise, dir_of};
@@ -14,11 +14,11 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
-    op("splitVersion", 1, split_version_op),
-    op("compareVersions", 2, compare_versions_op),
-    op("parseDrvName", 1, parse_drv_name_op),
-    op("baseNameOf", 1, base_name_of),
-    op("dirOf", 1, dir_of_op),
+    strict_op("splitVersion", 1, split_version_op),
+    strict_op("compareVersions", 2, compare_versions_op),
+    strict_op("parseDrvName", 1, parse_drv_name_op),
+    strict_op("baseNameOf", 1, base_name_of),
+    strict_op("dirOf", 1, dir_of_op),
     op("toPath", 1, to_path),
 ];
 

@@ -1,6 +1,6 @@
 //! Arithmetic and comparison builtins: `add`, `sub`, `lessThan`, `bitAnd`, `ceil`, …
 
-use super::{arg_int, error, op};
+use super::{arg_int, error, strict_op};
 use crate::eval::error::EvalResult;
 use crate::eval::ir::BinOp;
 use crate::eval::machine::Evaluator;
@@ -8,16 +8,16 @@ use crate::eval::source::Span;
 use crate::eval::value::{PrimOp, Value};
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
-    op("add", 2, add),
-    op("sub", 2, sub),
-    op("mul", 2, mul),
-    op("div", 2, div),
-    op("lessThan", 2, less_than),
-    op("bitAnd", 2, bit_and),
-    op("bitOr", 2, bit_or),
-    op("bitXor", 2, bit_xor),
-    op("ceil", 1, ceil),
-    op("floor", 1, floor),
+    strict_op("add", 2, add),
+    strict_op("sub", 2, sub),
+    strict_op("mul", 2, mul),
+    strict_op("div", 2, div),
+    strict_op("lessThan", 2, less_than),
+    strict_op("bitAnd", 2, bit_and),
+    strict_op("bitOr", 2, bit_or),
+    strict_op("bitXor", 2, bit_xor),
+    strict_op("ceil", 1, ceil),
+    strict_op("floor", 1, floor),
 ];
 
 fn arith(ev: &mut Evaluator, op: BinOp, args: &[Value], span: Span) -> EvalResult<Value> {

@@ -4,7 +4,7 @@
 //! Lengths and offsets count bytes, as in Nix. Strings are UTF-8 here, so a piece cut in the
 //! middle of a multi-byte character gets U+FFFD in place of the broken bytes.
 
-use super::{arg_coerce, arg_int, arg_list, arg_string, arg_string_no_ctx, error, op};
+use super::{arg_coerce, arg_int, arg_list, arg_string, arg_string_no_ctx, error, strict_op};
 use crate::eval::error::EvalResult;
 use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
@@ -13,12 +13,12 @@ use crate::eval::value::{Context, NixString, PrimOp, Value};
 use std::rc::Rc;
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
-    op("stringLength", 1, string_length),
-    op("substring", 3, substring),
-    op("concatStringsSep", 2, concat_strings_sep),
-    op("replaceStrings", 3, replace_strings),
-    op("match", 2, regex_match),
-    op("split", 2, regex_split),
+    strict_op("stringLength", 1, string_length),
+    strict_op("substring", 3, substring),
+    strict_op("concatStringsSep", 2, concat_strings_sep),
+    strict_op("replaceStrings", 3, replace_strings),
+    strict_op("match", 2, regex_match),
+    strict_op("split", 2, regex_split),
 ];
 
 /// A string value from bytes that may not be valid UTF-8, with a context.

@@ -1,22 +1,22 @@
 //! Type predicates: `typeOf`, `isInt`, `isFunction`, …
 
-use super::op;
+use super::strict_op;
 use crate::eval::error::EvalResult;
 use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
 use crate::eval::value::{PrimOp, Value};
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
-    op("typeOf", 1, type_of),
-    op("isNull", 1, is_null),
-    op("isBool", 1, is_bool),
-    op("isInt", 1, is_int),
-    op("isFloat", 1, is_float),
-    op("isString", 1, is_string),
-    op("isPath", 1, is_path),
-    op("isAttrs", 1, is_attrs),
-    op("isList", 1, is_list),
-    op("isFunction", 1, is_function),
+    strict_op("typeOf", 1, type_of),
+    strict_op("isNull", 1, is_null),
+    strict_op("isBool", 1, is_bool),
+    strict_op("isInt", 1, is_int),
+    strict_op("isFloat", 1, is_float),
+    strict_op("isString", 1, is_string),
+    strict_op("isPath", 1, is_path),
+    strict_op("isAttrs", 1, is_attrs),
+    strict_op("isList", 1, is_list),
+    strict_op("isFunction", 1, is_function),
 ];
 
 fn type_of(ev: &mut Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {

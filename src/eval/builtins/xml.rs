@@ -5,7 +5,7 @@
 //! written as they are), derivations shown once (later occurrences as `<repeated />`),
 //! built-in functions as `<unevaluated />`.
 
-use super::op;
+use super::{error, op};
 use crate::eval::error::EvalResult;
 use crate::eval::ir::Param;
 use crate::eval::machine::Evaluator;
@@ -47,6 +47,9 @@ fn escape_into(out: &mut String, s: &str) {
         }
     }
 }
+
+/// Deepest nesting `toXML` writes (Nix's own default `max-call-depth`).
+const MAX_DEPTH: usize = 10_000;
 
 /// An indenting XML writer with the state `toXML` carries through the value.
 struct XmlWriter {
@@ -96,6 +99,14 @@ impl XmlWriter {
     }
 
     fn value(&mut self, ev: &mut Evaluator, v: &Value, s: Span) -> EvalResult<()> {
+        if self.depth > MAX_DEPTH {
+            // The indentation makes the text quadratic in the depth: the evaluator's own
+            // depth limit would only be reached after terabytes (`let x = [ x ]; in x`).
+            return Err(error(
+                format!("toXML: value nested too deeply (more than {MAX_DEPTH} levels)"),
+                s,
+            ));
+        }
         let v = ev.force(v)?;
         match &v {
             Value::Int(i) => self.empty("int", &[("value", &i.to_string())]),
@@ -119,7 +130,7 @@ impl XmlWriter {
             Value::List(items) => {
                 self.open("list", &[]);
                 for item in &items.0 {
-                    stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.value(ev, item, s))?;
+                    ev.nested(s, |ev| self.value(ev, item, s))?;
                 }
                 self.close("list");
             }
@@ -162,9 +173,7 @@ impl XmlWriter {
     fn attrs(&mut self, ev: &mut Evaluator, attrs: &Attrs, s: Span) -> EvalResult<()> {
         for attr in attrs.sorted_by_name() {
             self.open("attr", &[("name", attr.name.as_str())]);
-            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
-                self.value(ev, &attr.value, s)
-            })?;
+            ev.nested(s, |ev| self.value(ev, &attr.value, s))?;
             self.close("attr");
         }
         Ok(())

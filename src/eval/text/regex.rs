@@ -254,7 +254,8 @@ impl PosixRegex {
 
     /// Runs `regexec` on `text[start..]`, with `^` only matching at offset 0
     /// of `text`. Offsets in the result are relative to `text`.
-    fn exec(&self, text: &[u8], start: usize) -> Result<Option<Captures>, RegexError> {
+    fn exec(&self, subject: &Subject, start: usize) -> Result<Option<Captures>, RegexError> {
+        let text = subject.text();
         if start > text.len() {
             return Ok(None);
         }
@@ -277,12 +278,12 @@ impl PosixRegex {
             eflags |= libc::REG_NOTBOL;
         }
         // SAFETY: the regex is compiled; with REG_STARTEND glibc reads only
-        // text[start..text.len()] (no NUL terminator needed); pmatch has
-        // room for groups + 1 entries.
+        // text[start..text.len()], and the buffer is NUL-terminated besides
+        // (see `Subject`); pmatch has room for groups + 1 entries.
         let rc = unsafe {
             libc::regexec(
                 self.as_ptr(),
-                text.as_ptr().cast::<libc::c_char>(),
+                subject.as_c_ptr(),
                 pmatch.len(),
                 pmatch.as_mut_ptr(),
                 eflags,
@@ -317,7 +318,7 @@ impl PosixRegex {
         // Leftmost-longest: if the whole text can match, the leftmost match
         // starts at 0 and the longest one from there ends at the end.
         Ok(self
-            .exec(text, 0)?
+            .exec(&Subject::new(text), 0)?
             .filter(|c| c.whole == (0, text.len()))
             .map(|c| c.groups))
     }
@@ -329,7 +330,7 @@ impl PosixRegex {
     /// The match may be empty; callers iterating must advance themselves
     /// (see [`PosixRegex::split`]).
     pub fn find_at(&self, text: &[u8], start: usize) -> Result<Option<Captures>, RegexError> {
-        self.exec(text, start)
+        self.exec(&Subject::new(text), start)
     }
 
     /// Splits `text` at every match, as `builtins.split`: text pieces
@@ -344,7 +345,8 @@ impl PosixRegex {
         let mut items = Vec::new();
         let mut piece_start = 0;
         let mut pos = 0;
-        while let Some(caps) = self.exec(text, pos)? {
+        let subject = Subject::new(text);
+        while let Some(caps) = self.exec(&subject, pos)? {
             let (s, e) = caps.whole;
             items.push(SplitItem::Text(piece_start, s));
             items.push(SplitItem::Groups(caps.groups));
@@ -360,6 +362,30 @@ impl PosixRegex {
         }
         items.push(SplitItem::Text(piece_start, text.len()));
         Ok(items)
+    }
+}
+
+/// A text to match, copied with a NUL byte after it. `REG_STARTEND` means
+/// glibc needs no terminator, but other `regexec`s (a sanitizer's interceptor
+/// reads the subject up to its NUL first) do, and an empty slice's pointer is
+/// dangling: a C function must never be handed one.
+struct Subject(Vec<u8>);
+
+impl Subject {
+    fn new(text: &[u8]) -> Self {
+        let mut buf = Vec::with_capacity(text.len() + 1);
+        buf.extend_from_slice(text);
+        buf.push(0);
+        Subject(buf)
+    }
+
+    /// The text, without the terminator.
+    fn text(&self) -> &[u8] {
+        self.0.split_last().map_or(&[][..], |(_, text)| text)
+    }
+
+    fn as_c_ptr(&self) -> *const libc::c_char {
+        self.0.as_ptr().cast::<libc::c_char>()
     }
 }
 
@@ -409,6 +435,20 @@ impl RegexCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (under AddressSanitizer, whose `regexec` reads the
+    /// subject up to a NUL): the text reaches C NUL-terminated, even when empty.
+    #[test]
+    fn subject_is_nul_terminated() {
+        for text in [&b""[..], b"abc", b"a\0b"] {
+            let subject = Subject::new(text);
+            assert_eq!(subject.text(), text);
+            assert_eq!(subject.0.last(), Some(&0));
+        }
+        let re = PosixRegex::new("a*").unwrap();
+        assert_eq!(re.full_match(b""), Ok(Some(vec![])));
+        assert_eq!(re.split(b"").map(|items| items.len()), Ok(3));
+    }
 
     /// Renders a `builtins.match` result the way Nix prints it.
     fn nix_match(pattern: &str, text: &str) -> String {

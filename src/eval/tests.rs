@@ -1,0 +1,60 @@
+//! Regression tests for inputs found by fuzzing (`fuzz/`): each must end in a value or an
+//! evaluation error.
+
+use super::{Evaluator, Settings};
+
+/// Evaluates `text` deeply; the printed value or the rendered error.
+fn eval(text: &str) -> Result<String, String> {
+    let mut ev = Evaluator::new(Settings::default());
+    match ev.eval_string(text, "/").and_then(|v| ev.force_deep(&v)) {
+        Ok(v) => Ok(super::print::print_value(&v)),
+        Err(e) => Err(e.render(&ev.sources)),
+    }
+}
+
+#[test]
+fn regex_on_empty_text() {
+    assert_eq!(
+        eval(r#"[ (builtins.match "" "") (builtins.split "a" "") ]"#),
+        Ok(r#"[ [ ] [ "" ] ]"#.to_owned())
+    );
+}
+
+/// Whether `text` fails with the depth limit's error.
+fn overflows(text: &str) -> bool {
+    matches!(eval(text), Err(e) if e.contains("stack overflow (possible infinite recursion)"))
+}
+
+/// Calls in tail position loop instead of nesting, and used to loop for ever.
+#[test]
+fn endless_tail_calls_hit_the_depth_limit() {
+    assert!(overflows("let f = x: f x; in f 1"));
+    assert!(overflows("(x: x x) (x: x x)"));
+    // A long but finite tail-recursive loop still runs.
+    assert_eq!(
+        eval("let f = n: if n == 0 then 0 else f (n - 1); in f 100000"),
+        Ok("0".to_owned())
+    );
+}
+
+/// Recursion over values rather than expressions overflowed the native stack on cyclic
+/// values (or on a functor returning itself) instead of reaching the depth limit.
+#[test]
+fn cyclic_values_hit_the_depth_limit() {
+    for text in [
+        "{ __functor = self: self; } 1",
+        "let x = { a = x; }; y = { a = y; }; in x == y",
+        "let x = [ x ]; y = [ y ]; in x < y",
+        "builtins.toString (let x = [ x ]; in x)",
+        r#"let x = { outPath = x; }; in "${x}""#,
+        r#"let x = { __toString = s: s; }; in "${x}""#,
+        "builtins.toJSON (let x = [ x ]; in x)",
+        "builtins.genericClosure { startSet = [ { key = let x = [ x ]; in x; } ]; operator = x: [ ]; }",
+    ] {
+        assert!(overflows(text), "{text}: {:?}", eval(text));
+    }
+    // toXML's indentation is quadratic in the depth; it has a lower limit.
+    assert!(
+        matches!(eval("builtins.toXML (let x = [ x ]; in x)"), Err(e) if e.contains("nested too deeply"))
+    );
+}
