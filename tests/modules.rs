@@ -40,12 +40,18 @@ fn run_case(dir: &Path) -> Result<(), String> {
     }
     let fragment = std::fs::read_to_string(dir.join("expected-error.txt"))
         .map_err(|_| "neither expected.json nor expected-error.txt".to_string())?;
-    let fragment = fragment.trim_end_matches('\n').replace("$DIR", &dir.to_string_lossy());
+    let fragment = fragment
+        .trim_end_matches('\n')
+        .replace("$DIR", &dir.to_string_lossy());
     if out.status.success() {
-        return Err(format!("expected an error containing {fragment:?}, got {stdout}"));
+        return Err(format!(
+            "expected an error containing {fragment:?}, got {stdout}"
+        ));
     }
     if !stderr.contains(&fragment) {
-        return Err(format!("expected an error containing {fragment:?}, got:\n{stderr}"));
+        return Err(format!(
+            "expected an error containing {fragment:?}, got:\n{stderr}"
+        ));
     }
     Ok(())
 }

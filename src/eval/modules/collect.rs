@@ -15,7 +15,14 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Keys a module may have besides configuration in the shorthand form.
-const SPECIAL: &[&str] = &["_class", "_file", "key", "disabledModules", "imports", "freeformType"];
+const SPECIAL: &[&str] = &[
+    "_class",
+    "_file",
+    "key",
+    "disabledModules",
+    "imports",
+    "freeformType",
+];
 /// Keys allowed next to `config`/`options`.
 const ALLOWED: &[&str] = &[
     "_class",
@@ -233,9 +240,7 @@ fn load(
             && class != mclass
         {
             return Err(error(
-                format!(
-                    "The module `{file}' was imported into `{class}' instead of `{mclass}'."
-                ),
+                format!("The module `{file}' was imported into `{class}' instead of `{mclass}'."),
                 span,
             ));
         }
@@ -243,7 +248,10 @@ fn load(
     let mut imports = Vec::new();
     if let Some(i) = m.get(syms.imports) {
         let list = crate::eval::builtins::arg_list(ev, i, span).map_err(|e| {
-            e.with_frame(span, format!("while evaluating the `imports' of module `{file}'"))
+            e.with_frame(
+                span,
+                format!("while evaluating the `imports' of module `{file}'"),
+            )
         })?;
         imports.extend(list.0.iter().cloned());
     }
@@ -262,7 +270,8 @@ fn load(
                 other => {
                     let s = to_str(ev, other, span)?;
                     if !s.starts_with('/')
-                        && let Some(mp) = st.borrow().special_args.get(Symbol::intern("modulesPath"))
+                        && let Some(mp) =
+                            st.borrow().special_args.get(Symbol::intern("modulesPath"))
                         && let Value::Path(mp) = mp
                     {
                         disabled.push(format!("{mp}/{s}"));
@@ -391,10 +400,7 @@ fn module_args(
                             op: &MODULE_ARG,
                             args: vec![Value::Int(id as i64), Value::string(file.to_string())],
                         };
-                        Thunk::apply(
-                            Value::PrimOpApp(Rc::new(app)),
-                            formal.name.string_value(),
-                        )
+                        Thunk::apply(Value::PrimOpApp(Rc::new(app)), formal.name.string_value())
                     });
                     out.push(Attr {
                         name: formal.name,
@@ -414,6 +420,7 @@ static MODULE_ARG: PrimOp = PrimOp {
     name: "moduleArgument",
     arity: 3,
     func: module_arg,
+    strict: false,
 };
 
 /// `config._module.args.<name>` for a module function's formal argument.

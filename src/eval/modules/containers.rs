@@ -41,7 +41,15 @@ pub(crate) fn merge_list_of(ev: &mut Evaluator, a: &[Value], span: Span) -> Eval
             if merged.defs.is_empty() {
                 continue;
             }
-            out.push(element(ev, syms, fast, elem_type, elem_loc, &merged.defs, span)?);
+            out.push(element(
+                ev,
+                syms,
+                fast,
+                elem_type,
+                elem_loc,
+                &merged.defs,
+                span,
+            )?);
         }
     }
     Ok(Value::list(out))
@@ -117,6 +125,7 @@ static APPEND_LOC: PrimOp = PrimOp {
     name: "appendLoc",
     arity: 2,
     func: append_loc,
+    strict: false,
 };
 
 fn append_loc(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {

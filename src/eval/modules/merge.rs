@@ -98,8 +98,16 @@ pub(crate) fn opt_decl(
     let ty = match ty {
         Some((t, _)) => t,
         None => {
-            let types = ev.select_attr(&lib, crate::eval::symbol::Symbol::intern("types"), Span::NONE)?;
-            ev.select_attr(&types, crate::eval::symbol::Symbol::intern("unspecified"), Span::NONE)?
+            let types = ev.select_attr(
+                &lib,
+                crate::eval::symbol::Symbol::intern("types"),
+                Span::NONE,
+            )?;
+            ev.select_attr(
+                &types,
+                crate::eval::symbol::Symbol::intern("unspecified"),
+                Span::NONE,
+            )?
         }
     };
     let mut a = (*attrs).clone();
@@ -260,7 +268,17 @@ fn discharge_value(
                     None => prio(ev, a.get(syms.priority).unwrap_or(&Value::Null), def.span)?,
                 };
                 let content = a.get(syms.content).cloned().unwrap_or(Value::Null);
-                return discharge_value(ev, syms, loc, &content, def, Some(p), order, default_prio, out);
+                return discharge_value(
+                    ev,
+                    syms,
+                    loc,
+                    &content,
+                    def,
+                    Some(p),
+                    order,
+                    default_prio,
+                    out,
+                );
             }
             Some("order") => {
                 let o = match order {
@@ -268,7 +286,17 @@ fn discharge_value(
                     None => prio(ev, a.get(syms.priority).unwrap_or(&Value::Null), def.span)?,
                 };
                 let content = a.get(syms.content).cloned().unwrap_or(Value::Null);
-                return discharge_value(ev, syms, loc, &content, def, pr, Some(o), default_prio, out);
+                return discharge_value(
+                    ev,
+                    syms,
+                    loc,
+                    &content,
+                    def,
+                    pr,
+                    Some(o),
+                    default_prio,
+                    out,
+                );
             }
             _ => {}
         }
@@ -315,7 +343,11 @@ pub(crate) fn finalise(
 
 /// Which native check a type uses, if its `check` is a plain type-test builtin and its
 /// `merge` is the native `mergeEqualOption`.
-pub(crate) fn fast_check(ev: &mut Evaluator, syms: Syms, ty: &Attrs) -> EvalResult<Option<&'static str>> {
+pub(crate) fn fast_check(
+    ev: &mut Evaluator,
+    syms: Syms,
+    ty: &Attrs,
+) -> EvalResult<Option<&'static str>> {
     let (Some(check), Some(merge)) = (ty.get(syms.check), ty.get(syms.merge)) else {
         return Ok(None);
     };
@@ -358,9 +390,15 @@ pub(crate) fn check_and_merge(
         if defs.iter().all(|d| fast_ok(kind, &d.value)) {
             return merge_equal(ev, loc, defs, span);
         }
-        return Err(not_of_type(ev, syms, loc, &ty_attrs, defs, |d| {
-            !fast_ok(kind, &d.value)
-        }, span)?);
+        return Err(not_of_type(
+            ev,
+            syms,
+            loc,
+            &ty_attrs,
+            defs,
+            |d| !fast_ok(kind, &d.value),
+            span,
+        )?);
     }
     let check = ty_attrs.get(syms.check).cloned();
     let mut bad = Vec::new();
@@ -373,9 +411,15 @@ pub(crate) fn check_and_merge(
         }
     }
     if !bad.is_empty() {
-        return Err(not_of_type(ev, syms, loc, &ty_attrs, defs, |d| {
-            bad.iter().any(|i| std::ptr::eq(&defs[*i], d))
-        }, span)?);
+        return Err(not_of_type(
+            ev,
+            syms,
+            loc,
+            &ty_attrs,
+            defs,
+            |d| bad.iter().any(|i| std::ptr::eq(&defs[*i], d)),
+            span,
+        )?);
     }
     let merge = ty_attrs
         .get(syms.merge)
@@ -396,7 +440,10 @@ fn not_of_type(
     span: Span,
 ) -> EvalResult<Box<crate::eval::error::EvalError>> {
     let desc = match ty.get(syms.description) {
-        Some(d) => ev.coerce_to_string(d, span, crate::eval::machine::CoerceOpts::to_string())?.text.clone(),
+        Some(d) => ev
+            .coerce_to_string(d, span, crate::eval::machine::CoerceOpts::to_string())?
+            .text
+            .clone(),
         None => "unknown".to_owned(),
     };
     let path = show::loc_string(ev, loc)?;
@@ -405,7 +452,11 @@ fn not_of_type(
         .filter(|d| bad(d))
         .map(|d| (d.file.clone(), d.value.clone()))
         .collect();
-    let span = defs.iter().find(|d| d.span.is_known()).map(|d| d.span).unwrap_or(span);
+    let span = defs
+        .iter()
+        .find(|d| d.span.is_known())
+        .map(|d| d.span)
+        .unwrap_or(span);
     Ok(error(
         format!(
             "A definition for option `{path}' is not of type `{desc}'.{}",
@@ -461,7 +512,12 @@ fn merge_equal(
 }
 
 /// Reads a Nix list of `{ file, value }` sets into definitions.
-pub(crate) fn read_defs(ev: &mut Evaluator, syms: Syms, v: &Value, span: Span) -> EvalResult<Vec<Def>> {
+pub(crate) fn read_defs(
+    ev: &mut Evaluator,
+    syms: Syms,
+    v: &Value,
+    span: Span,
+) -> EvalResult<Vec<Def>> {
     let list = crate::eval::builtins::arg_list(ev, v, span)?;
     let mut out = Vec::with_capacity(list.0.len());
     for item in &list.0 {
@@ -505,7 +561,10 @@ pub(crate) fn merge_equal_option(
     let defs = read_defs(ev, syms, defs, span)?;
     if defs.is_empty() {
         let path = show::loc_string(ev, loc)?;
-        return Err(error(format!("The option `{path}' has no definitions to merge."), span));
+        return Err(error(
+            format!("The option `{path}' has no definitions to merge."),
+            span,
+        ));
     }
     let finals: Vec<FinalDef> = defs
         .into_iter()
@@ -560,6 +619,7 @@ static CHECK_MERGE: PrimOp = PrimOp {
     name: "checkAndMerge",
     arity: 3,
     func: check_merge_primop,
+    strict: false,
 };
 
 /// `checkAndMerge loc type defsFinal`: the merged value, or the "used but not defined"

@@ -310,26 +310,31 @@ static PRIMOPS: &[PrimOp] = &[
         name: "evalModules",
         arity: 2,
         func: eval_modules,
+        strict: false,
     },
     PrimOp {
         name: "mergeDefinitions",
         arity: 3,
         func: merge::merge_definitions_primop,
+        strict: false,
     },
     PrimOp {
         name: "mergeListOf",
         arity: 3,
         func: containers::merge_list_of,
+        strict: false,
     },
     PrimOp {
         name: "mergeAttrsOf",
         arity: 3,
         func: containers::merge_attrs_of,
+        strict: false,
     },
     PrimOp {
         name: "mergeEqualOption",
         arity: 2,
         func: merge::merge_equal_option_primop,
+        strict: false,
     },
 ];
 

@@ -14,7 +14,8 @@ pub(crate) fn option_path(path: &[Rc<str>]) -> String {
             out.push('.');
         }
         let plain = !p.is_empty()
-            && p.chars().all(|c| c.is_ascii_alphanumeric() || "_-'".contains(c))
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-'".contains(c))
             && !p.starts_with(['-', '\'']);
         let special = &**p == "*" || p.len() > 2 && p.starts_with('<') && p.ends_with('>');
         if plain || special {

@@ -22,6 +22,7 @@ macro_rules! native {
             name: stringify!($func),
             arity: $arity,
             func: $func,
+            strict: false,
         };
     };
 }
@@ -38,9 +39,17 @@ pub(crate) fn result_set(ev: &mut Evaluator, id: usize) -> Value {
     let syms = Syms::get();
     let config = root_config(ev, id);
     let mut a = Attrs::with_capacity(3);
-    a.insert(syms.config, lazy(&CHECKED, vec![Value::Int(id as i64)], Value::Int(0)), Span::NONE);
+    a.insert(
+        syms.config,
+        lazy(&CHECKED, vec![Value::Int(id as i64)], Value::Int(0)),
+        Span::NONE,
+    );
     a.insert(syms.options, root_options(ev, id), Span::NONE);
-    a.insert(syms.module_, Thunk::select(config, syms.module_), Span::NONE);
+    a.insert(
+        syms.module_,
+        Thunk::select(config, syms.module_),
+        Span::NONE,
+    );
     Value::attrs(a)
 }
 
@@ -76,7 +85,11 @@ fn node_options(s: &mut ModEval, n: u32) -> Value {
     if let Some(v) = &s.nodes[n as usize].options {
         return v.clone();
     }
-    let v = lazy(&OPTIONS_NODE, vec![Value::Int(s.id as i64)], Value::Int(n as i64));
+    let v = lazy(
+        &OPTIONS_NODE,
+        vec![Value::Int(s.id as i64)],
+        Value::Int(n as i64),
+    );
     s.nodes[n as usize].options = Some(v.clone());
     v
 }
@@ -126,10 +139,14 @@ fn namespace(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
             .map(|(name, c)| Attr {
                 name,
                 value: node_config(&mut s, c),
-                span: s.nodes[c as usize].decls.first().map(|d| d.span).unwrap_or(Span::NONE),
+                span: s.nodes[c as usize]
+                    .decls
+                    .first()
+                    .map(|d| d.span)
+                    .unwrap_or(Span::NONE),
             })
             .collect();
-        (entries, !under_module(&s, n) && !(n == 0 && false))
+        (entries, !under_module(&s, n))
     };
     if free && let Some(ty) = freeform_type(ev, &st)? {
         let mut v = freeform_value(ev, &st, &ty, span)?;
@@ -166,7 +183,11 @@ fn freeform_type(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<Op
         let Some(m) = s.nodes[0].children.get(&syms.module_).copied() else {
             return Ok(None);
         };
-        let Some(f) = s.nodes[m as usize].children.get(&syms.freeform_type).copied() else {
+        let Some(f) = s.nodes[m as usize]
+            .children
+            .get(&syms.freeform_type)
+            .copied()
+        else {
             return Ok(None);
         };
         node_config(&mut s, f)
@@ -286,8 +307,11 @@ fn option_raw(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> 
             return Err(show::not_defined(&path, span));
         }
         if decl.read_only && m.defined_count > 1 {
-            let defs: Vec<(Rc<str>, Value)> =
-                m.defs.iter().map(|d| (d.file.clone(), d.value.clone())).collect();
+            let defs: Vec<(Rc<str>, Value)> = m
+                .defs
+                .iter()
+                .map(|d| (d.file.clone(), d.value.clone()))
+                .collect();
             return Err(error(
                 format!(
                     "The option `{path}' is read-only, but it's set multiple times.{}",
@@ -328,13 +352,24 @@ fn options_node(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
     let mut out = (*decl.attrs).clone();
     let sym = crate::eval::symbol::Symbol::intern;
     out.insert(s.syms.value, node_config(&mut s, n), Span::NONE);
-    let info = |field: i64| lazy(&OPTION_INFO, vec![Value::Int(id), Value::Int(n as i64)], Value::Int(field));
+    let info = |field: i64| {
+        lazy(
+            &OPTION_INFO,
+            vec![Value::Int(id), Value::Int(n as i64)],
+            Value::Int(field),
+        )
+    };
     for (i, name) in INFO_FIELDS.iter().enumerate() {
         out.insert(sym(name), info(i as i64), Span::NONE);
     }
     out.insert(
         sym("declarations"),
-        Value::list(decl.files.iter().map(|(f, _)| Value::string(f.to_string())).collect()),
+        Value::list(
+            decl.files
+                .iter()
+                .map(|(f, _)| Value::string(f.to_string()))
+                .collect(),
+        ),
         Span::NONE,
     );
     out.insert(sym("loc"), loc_value(&s.path(n)), Span::NONE);
@@ -345,7 +380,11 @@ fn options_node(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         .filter(|(_, sp)| sp.is_known())
         .map(|(_, sp)| ev.position_attrs(*sp))
         .collect();
-    out.insert(sym("declarationPositions"), Value::list(positions), Span::NONE);
+    out.insert(
+        sym("declarationPositions"),
+        Value::list(positions),
+        Span::NONE,
+    );
     Ok(Value::attrs(out))
 }
 
@@ -458,7 +497,11 @@ fn undeclared(
 ) -> Box<EvalError> {
     let s = st.borrow();
     let mut path = s.path(n);
-    let mut siblings: Vec<&str> = s.nodes[n as usize].children.keys().map(|k| k.as_str()).collect();
+    let mut siblings: Vec<&str> = s.nodes[n as usize]
+        .children
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     siblings.sort_unstable();
     let suggestions: Vec<String> = similar(name.as_str(), &siblings)
         .into_iter()
