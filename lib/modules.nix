@@ -47,6 +47,7 @@ rec {
     };
   };
 
+  # Evaluates a list of modules: { config, options, type, extendModules, _module }.
   evalModules = evalArgs@{ modules, prefix ? [ ], specialArgs ? { }, class ? null, args ? { }, check ? true }:
     let
       extraModules = (if args == { } then [ ] else [ { _module.args = args; } ])
@@ -71,41 +72,63 @@ rec {
 
   # Properties.
   mkIf = condition: content: { _type = "if"; inherit condition content; };
+  # mkIf with a condition that must hold (a failed assertion throws the message).
   mkAssert = assertion: message: content:
     mkIf (if assertion then true else throw "\nFailed assertion: ${message}") content;
+  # Several definitions given as one.
   mkMerge = contents: { _type = "merge"; inherit contents; };
+  # A definition with a priority: the lowest number wins.
   mkOverride = priority: content: { _type = "override"; inherit priority content; };
+  # The priority of a definition without mkOverride.
   defaultOverridePriority = 100;
+  # Alias of defaultOverridePriority.
   defaultPriority = defaultOverridePriority;
+  # The priority of an option's `default`.
   mkOptionDefault = mkOverride 1500;
+  # A default that plain definitions override.
   mkDefault = mkOverride 1000;
+  # The priority used by installation-media images.
   mkImageMediaOverride = mkOverride 60;
+  # A definition that overrides plain ones.
   mkForce = mkOverride 50;
+  # The priority used by VM configurations (beats mkForce).
   mkVMOverride = mkOverride 10;
+  # Kept for compatibility: the identity.
   mkFixStrictness = x: x;
+  # A list or string definition with an order (lower comes first).
   mkOrder = priority: content: { _type = "order"; inherit priority content; };
+  # Placed before plain definitions.
   mkBefore = mkOrder 500;
+  # The order of a definition without mkOrder.
   defaultOrderPriority = 1000;
+  # Placed after plain definitions.
   mkAfter = mkOrder 1500;
 
+  # Merges definitions [ { file, value } ] with a type: { defsFinal, isDefined, mergedValue, optionalValue, highestPrio }.
   mergeDefinitions = loc: type: defs: native.mergeDefinitions loc type defs;
 
   # Definitions from another option.
   mkAliasDefinitions = mkAliasAndWrapDefinitions (x: x);
+  # The definitions of an option, wrapped, if it is defined.
   mkAliasAndWrapDefinitions = wrap: option:
     mkAliasIfDef option (wrap (mkMerge option.definitions));
+  # Like mkAliasAndWrapDefinitions, keeping the option's priority.
   mkAliasAndWrapDefsWithPriority = wrap: option:
     let prio = option.highestPrio or defaultOverridePriority; in
     mkAliasIfDef option (mkOverride prio (wrap (mkMerge option.definitions)));
+  # mkIf the option is defined.
   mkAliasIfDef = option: mkIf (lib.options.isOption option && option.isDefined);
 
   # A value computed from an option's value, keeping its priority.
   mkDerivedConfig = opt: f:
     mkOverride (opt.highestPrio or defaultOverridePriority) (f opt.value);
 
+  # Evaluates modules without the undeclared-option check.
   fixMergeModules = modules: args: evalModules { inherit modules args; check = false; };
 
+  # Re-exported from trivial.
   importJSON = lib.importJSON;
+  # Re-exported from trivial.
   importTOML = lib.importTOML;
 
   # Option renaming and removal. Each returns a module.
@@ -134,6 +157,7 @@ rec {
       ]);
     };
 
+  # A module renaming option `from` to `to` (with a warning when the old name is used).
   mkRenamedOptionModule = from: to: doRename {
     inherit from to;
     visible = false;
@@ -141,6 +165,7 @@ rec {
     use = x: if true then builtins.trace "Obsolete option `${showOption from}' is used. It was renamed to `${showOption to}'." x else x;
   };
 
+  # mkRenamedOptionModule taking { from, to, sinceRelease }.
   mkRenamedOptionModuleWith = { from, to, sinceRelease }: doRename {
     inherit from to;
     visible = false;
@@ -148,6 +173,7 @@ rec {
     use = builtins.trace "Obsolete option `${showOption from}' is used. It was renamed to `${showOption to}'.";
   };
 
+  # A module making `from` an alias of `to` (no warning).
   mkAliasOptionModule = from: to: doRename {
     inherit from to;
     visible = true;
@@ -155,8 +181,10 @@ rec {
     use = x: x;
   };
 
+  # Alias of mkAliasOptionModule.
   mkAliasOptionModuleMD = mkAliasOptionModule;
 
+  # A module declaring a removed option: using it fails an assertion with the instructions.
   mkRemovedOptionModule = optionName: replacementInstructions:
     { options, ... }: {
       options = setAttrByPath optionName (mkOption {
@@ -174,6 +202,7 @@ rec {
         };
     };
 
+  # A module merging several old options into a new one with mergeFn.
   mkMergedOptionModule = from: to: mergeFn:
     { config, options, ... }: {
       options = lib.foldl' lib.recursiveUpdate { } (map (path: setAttrByPath path (mkOption {
@@ -191,6 +220,7 @@ rec {
         (mergeFn config)));
     };
 
+  # mkMergedOptionModule for one old option whose value changeFn converts.
   mkChangedOptionModule = from: to: changeFn:
     mkMergedOptionModule [ from ] to changeFn;
 }

@@ -14,6 +14,7 @@ rec {
     }@attrs:
     attrs // { _type = "option"; };
 
+  # Whether a value is an option declaration.
   isOption = v: builtins.isAttrs v && (v._type or "") == "option";
 
   # A Boolean option, false by default: mkEnableOption "the web server".
@@ -45,6 +46,7 @@ rec {
       example = if builtins.isString example then literalExpression "${pkgsText}.${example}" else example;
     }));
 
+  # Alias of mkPackageOption.
   mkPackageOptionMD = mkPackageOption;
 
   # Declares an option that accepts (and ignores) any definitions below it.
@@ -61,18 +63,23 @@ rec {
     apply = x: throw "Option value is not readable because the option is not declared.";
   } // attrs);
 
+  # A default or example shown as Nix code in documentation.
   literalExpression = text:
     if !builtins.isString text then throw "literalExpression expects a string."
     else { _type = "literalExpression"; inherit text; };
+  # Alias of literalExpression.
   literalExample = literalExpression;
+  # A default or example shown as Markdown in documentation.
   literalMD = text:
     if !builtins.isString text then throw "literalMD expects a string."
     else { _type = "literalMD"; inherit text; };
+  # Kept for compatibility: descriptions are Markdown already.
   mdDoc = x: x;
 
   # Merge helpers for option types.
   mergeEqualOption = native.mergeEqualOption;
 
+  # Merges definitions by their kind (lists concatenate, sets update, ...).
   mergeDefaultOption = loc: defs:
     let list = map (d: d.value) defs; in
     if length list == 1 then head list
@@ -84,16 +91,21 @@ rec {
     else if all builtins.isInt list && all (x: x == head list) list then head list
     else throw "Cannot merge definitions of `${showOption loc}'. Definition values:${showDefs defs}";
 
+  # Exactly one definition allowed.
   mergeOneOption = mergeUniqueOption { message = ""; };
 
+  # Exactly one definition allowed, with an extra message on error.
   mergeUniqueOption = { message }: loc: defs:
     if length defs == 1 then (head defs).value
     else throw "The option `${showOption loc}' is defined multiple times while it's expected to be unique.${
       if message == "" then "" else "\n" + message}\nDefinition values:${showDefs defs}\nUse `lib.mkForce value` or `lib.mkDefault value` to change the priority on any of these definitions.";
 
+  # The values of definitions.
   getValues = map (x: x.value);
+  # The files of definitions.
   getFiles = map (x: x.file);
 
+  # An option path as text: a.b."c.d".
   showOption = parts:
     let
       plain = p: builtins.match "[a-zA-Z0-9_][a-zA-Z0-9_'-]*" p != null;
@@ -101,18 +113,22 @@ rec {
       one = p: if plain p || special p then p else builtins.toJSON p;
     in concatStringsSep "." (map one parts);
 
+  # Files as text: `a' and `b'.
   showFiles = files: concatStringsSep " and " (map (f: "`${f}'") files);
 
+  # Definitions as the lines of an error message.
   showDefs = defs: lib.concatMapStrings (def:
     let
       pretty = builtins.tryEval (lib.generators.toPretty { } def.value);
       text = if pretty.success then pretty.value else "<error>";
     in "\n- In `${def.file}': ${text}") defs;
 
+  # The file name of modules that have none.
   unknownModule = "<unknown-file>";
 
   # Documentation helpers.
   optionAttrSetToDocList = optionAttrSetToDocList' [ ];
+  # optionAttrSetToDocList under a prefix.
   optionAttrSetToDocList' = prefix: options:
     lib.concatMap (opt:
       let
@@ -129,5 +145,6 @@ rec {
       in [ doc ])
       (lib.collect isOption options);
 
+  # Kept for compatibility: the identity.
   scrubOptionValue = x: x;
 }

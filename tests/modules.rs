@@ -112,3 +112,47 @@ fn module_conformance() {
         failures.join("\n\n")
     );
 }
+
+fn sysrebuild_options(args: &[&str]) -> (bool, String, String) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new(env!("CARGO_BIN_EXE_sysrebuild"))
+        .arg("options")
+        .args(["-I", &format!("sysrebuild={root}")])
+        .args(args)
+        .current_dir(PathBuf::from(root).join("tests/modules-cli"))
+        .output()
+        .expect("sysrebuild runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn options_command_lists_options() {
+    let (ok, out, err) = sysrebuild_options(&["-f", "config.nix"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("networking.hostName\n    type: string\n    default: \"nixos\"\n    example: \"server\"\n    description: The host name."), "{out}");
+    assert!(out.contains("networking.enableIPv6"), "{out}");
+    assert!(out.contains("options.nix"), "{out}");
+    let (ok, out, _) = sysrebuild_options(&["--json", "host", "-f", "config.nix"]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v.as_array().map(|a| a.len()), Some(1), "{out}");
+    assert_eq!(v[0]["type"], "string");
+}
+
+#[test]
+fn options_command_shows_definitions() {
+    let (ok, out, err) = sysrebuild_options(&["show", "networking.hostName", "-f", "config.nix"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("value: \"box\""), "{out}");
+    assert!(out.contains("config.nix:5: \"box\""), "{out}");
+    let (ok, _, err) = sysrebuild_options(&["show", "networking.nope", "-f", "config.nix"]);
+    assert!(!ok);
+    assert!(
+        err.contains("The option `networking.nope' does not exist."),
+        "{err}"
+    );
+}

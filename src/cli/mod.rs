@@ -6,6 +6,7 @@
 mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;
+mod options_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +33,14 @@ enum Command {
     ///
     /// Example: sysrebuild instantiate release.nix -A hello --store /tmp/store
     Instantiate(instantiate_cmd::InstantiateCommand),
+    /// List the options of a configuration (type, default, example, description,
+    /// declaring file), or show one option's value and definitions.
+    ///
+    /// CONFIG (`-f`) is a file evaluating to `lib.evalModules { … }`, or a module.
+    ///
+    /// Examples: sysrebuild options -f config.nix networking;
+    /// sysrebuild options show networking.hostName -f config.nix
+    Options(options_cmd::OptionsCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -67,6 +76,7 @@ fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Eval(cmd) => cmd.run(),
         Command::Instantiate(cmd) => cmd.run(),
+        Command::Options(cmd) => cmd.run(),
     }
 }
 

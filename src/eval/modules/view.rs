@@ -396,6 +396,7 @@ const INFO_FIELDS: &[&str] = &[
     "definitionsWithLocations",
     "highestPrio",
     "options",
+    "definitionPositions",
 ];
 
 fn option_info(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
@@ -430,7 +431,21 @@ fn option_info(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value>
             Value::list(files)
         }
         3 => merge::defs_list(syms, &m.defs),
-        _ => Value::Int(m.highest_prio),
+        4 => Value::Int(m.highest_prio),
+        _ => Value::list(
+            m.defs
+                .iter()
+                .map(|d| {
+                    if d.span.is_known() {
+                        ev.position_attrs(d.span)
+                    } else {
+                        let mut a = Attrs::with_capacity(1);
+                        a.insert(syms.file, Value::string(d.file.to_string()), Span::NONE);
+                        Value::attrs(a)
+                    }
+                })
+                .collect(),
+        ),
     })
 }
 
