@@ -93,7 +93,11 @@ pub(crate) fn opt_decl(
                 d.file.clone(),
             ));
         }
-        attrs = Rc::new(attrs.update(&d.attrs));
+        attrs = if decls.len() == 1 {
+            d.attrs.clone()
+        } else {
+            Rc::new(attrs.update(&d.attrs))
+        };
     }
     let ty = match ty {
         Some((t, _)) => t,
@@ -110,8 +114,18 @@ pub(crate) fn opt_decl(
             )?
         }
     };
-    let mut a = (*attrs).clone();
-    a.insert(syms.type_attr, ty.clone(), Span::NONE);
+    // The declaration as `options` shows it: with its (merged or default) type.
+    let same_type = matches!(
+        (attrs.get(syms.type_attr), &ty),
+        (Some(Value::Attrs(x)), Value::Attrs(y)) if Rc::ptr_eq(x, y)
+    );
+    let shown = if same_type {
+        attrs.clone()
+    } else {
+        let mut a = (*attrs).clone();
+        a.insert(syms.type_attr, ty.clone(), Span::NONE);
+        Rc::new(a)
+    };
     let read_only = match attrs.get(syms.read_only) {
         Some(v) => matches!(ev.force(v)?, Value::Bool(true)),
         None => false,
@@ -121,7 +135,7 @@ pub(crate) fn opt_decl(
         default: default.map(|d| d.0),
         apply: attrs.get(syms.apply).cloned(),
         read_only,
-        attrs: Rc::new(a),
+        attrs: shown,
         files,
     });
     st.borrow_mut().nodes[node as usize].decl = Some(decl.clone());
