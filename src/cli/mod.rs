@@ -7,6 +7,7 @@ mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;
 mod options_cmd;
+mod store;
 
 use clap::{Parser, Subcommand};
 
@@ -41,6 +42,11 @@ enum Command {
     /// Examples: sysrebuild options -f config.nix networking;
     /// sysrebuild options show networking.hostName -f config.nix
     Options(options_cmd::OptionsCommand),
+    /// Inspect and maintain a Nix-compatible store (like `nix-store`): add, dump, restore,
+    /// path-info, query, why-depends, verify, optimise, gc, delete, log.
+    ///
+    /// Example: sysrebuild store --store /tmp/store path-info -S result
+    Store(store::StoreCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -77,6 +83,7 @@ fn run(cli: Cli) -> i32 {
         Command::Eval(cmd) => cmd.run(),
         Command::Instantiate(cmd) => cmd.run(),
         Command::Options(cmd) => cmd.run(),
+        Command::Store(cmd) => cmd.run(),
     }
 }
 

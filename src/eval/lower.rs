@@ -543,13 +543,7 @@ impl<'g> Lowerer<'g> {
         if let Some((_, attr)) = pending.dynamics.first() {
             return self.error(attr.span, "dynamic attributes not allowed in let");
         }
-        let names: FxHashMap<Symbol, u32> = pending
-            .statics
-            .iter()
-            .enumerate()
-            .map(|(i, (s, _))| (*s, i as u32))
-            .collect();
-        self.scopes.push(Scope::Lexical(names));
+        self.scopes.push(Scope::Lexical(slot_map(&pending.statics)));
         let result = (|| {
             let sources = self.lower_inherit_sources(&mut pending)?;
             let mut bindings = Vec::with_capacity(pending.statics.len());
@@ -706,13 +700,7 @@ impl<'g> Lowerer<'g> {
         // plain copy (and for `rec`, the slot order is the same order).
         pending.statics.sort_by_key(|(name, _)| *name);
         if recursive {
-            let names: FxHashMap<Symbol, u32> = pending
-                .statics
-                .iter()
-                .enumerate()
-                .map(|(i, (s, _))| (*s, i as u32))
-                .collect();
-            self.scopes.push(Scope::Lexical(names));
+            self.scopes.push(Scope::Lexical(slot_map(&pending.statics)));
         }
         let result = (|| {
             let sources = self.lower_inherit_sources(&mut pending)?;
@@ -833,6 +821,15 @@ fn fold_constant_select(subject: ExprRef, path: &[AttrKey]) -> Option<Value> {
         Value::Thunk(_) => None,
         v => Some(v.clone()),
     }
+}
+
+/// The scope of a `let` or `rec` set: each binding's name and its slot.
+fn slot_map(statics: &[(Symbol, PendingAttr)]) -> FxHashMap<Symbol, u32> {
+    statics
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| (*s, i as u32))
+        .collect()
 }
 
 /// The text of an identifier node.

@@ -191,20 +191,12 @@ impl Evaluator {
     #[inline(always)]
     fn eval_leaf(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         match &expr.kind {
-            ExprKind::Literal(v) => Ok(v.clone()),
-            ExprKind::Var(Var::Local { depth, slot }) => {
-                match env.ancestor(*depth).get(*slot as usize) {
-                    Some(Value::Thunk(t)) => self.force_thunk(t),
-                    Some(v) => Ok(v.clone()),
-                    None => self.eval(expr, env),
-                }
-            }
             // An operation on two leaves (`n < 2`, `n - 1`) cannot recurse, so it needs no
             // trip through `eval`'s depth and stack checks.
             ExprKind::Binary { op, lhs, rhs } if is_leaf(lhs) && is_leaf(rhs) => {
                 self.eval_binary(*op, lhs, rhs, env, expr.span)
             }
-            _ => self.eval(expr, env),
+            _ => self.eval_operand(expr, env),
         }
     }
 

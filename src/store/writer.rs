@@ -8,7 +8,8 @@
 //! time Nix uses (1 second after the epoch). Objects that already exist are left alone:
 //! their names are derived from their contents.
 //!
-//! Registering paths in a database is not done here yet.
+//! Registering what is written in the store database is done by
+//! [`crate::store::local::LocalStore`], which writes through this type.
 
 use std::fs;
 use std::io::{self, Write};
@@ -73,6 +74,11 @@ impl StoreWriter {
     /// when relocated (`None`: the store directory itself).
     pub fn new(store_dir: StoreDir, root: Option<PathBuf>) -> Self {
         StoreWriter { store_dir, root }
+    }
+
+    /// The root directory of a relocated store (`None`: not relocated).
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
     }
 
     /// The logical store directory.

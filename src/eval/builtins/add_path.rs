@@ -12,7 +12,9 @@ use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
 use crate::eval::value::Value;
 use crate::store::hash::{Hash, HashAlgo};
+use crate::store::local::add::ObjectSource;
 use crate::store::path::{FileIngestionMethod, StorePath};
+use crate::store::path_info::ContentAddress;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -156,12 +158,22 @@ fn add_path(ev: &mut Evaluator, req: AddPath, span: Span) -> EvalResult<Value> {
         ));
     }
     if ev.settings.write_store {
+        let none = std::collections::BTreeSet::new();
+        let ca = ContentAddress::Fixed(req.method, hash.clone());
+        let state = &mut ev.builtin_state.store;
         let written = match req.method {
             FileIngestionMethod::Recursive => {
-                store.add_tree(&sp, source, &mut |p| !excluded.contains(p))
+                let mut include = |p: &Path| !excluded.contains(p);
+                state.add_object(
+                    &store,
+                    &sp,
+                    ObjectSource::Tree(source, &mut include),
+                    &none,
+                    ca,
+                )
             }
             _ => match std::fs::read(source) {
-                Ok(bytes) => store.add_text(&sp, &bytes),
+                Ok(bytes) => state.add_object(&store, &sp, ObjectSource::Text(&bytes), &none, ca),
                 Err(e) => {
                     return Err(error(
                         format!("opening file '{}': {}", req.path, io_error_text(&e)),

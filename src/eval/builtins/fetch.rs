@@ -10,7 +10,9 @@ use crate::eval::source::Span;
 use crate::eval::symbol::Symbol;
 use crate::eval::value::{Context, NixString, PrimOp, Value};
 use crate::store::hash::{Hash, HashAlgo};
+use crate::store::local::add::ObjectSource;
 use crate::store::path::{FileIngestionMethod, StorePath};
+use crate::store::path_info::ContentAddress;
 use std::rc::Rc;
 
 pub(crate) const PRIMOPS: &[PrimOp] = &[
@@ -117,8 +119,15 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
         .make_fixed_output_path(FileIngestionMethod::Flat, &hash, &name, none, false)
         .map_err(|e| error(format!("cannot fetch '{}': {e}", req.url), span))?;
     if ev.settings.write_store {
-        store
-            .add_text(&path, &contents)
+        ev.builtin_state
+            .store
+            .add_object(
+                &store,
+                &path,
+                ObjectSource::Text(&contents),
+                &std::collections::BTreeSet::new(),
+                ContentAddress::Fixed(FileIngestionMethod::Flat, hash.clone()),
+            )
             .map_err(|e| error(format!("cannot add '{}' to the store: {e}", req.url), span))?;
     }
     let text = store.store_dir().display(&path);

@@ -12,8 +12,10 @@ use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
 use crate::eval::value::{Context, NixString, PrimOp, Value};
 use crate::store::hash::{Hash, HashAlgo};
+use crate::store::local::add::ObjectSource;
 use crate::store::nar::NarWriteError;
-use crate::store::path::StorePath;
+use crate::store::path::{FileIngestionMethod, StorePath};
+use crate::store::path_info::ContentAddress;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::rc::Rc;
@@ -62,8 +64,15 @@ fn to_file(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult<Value> 
         .make_text_path(&name, &hash, &refs)
         .map_err(|e| error(format!("in 'toFile': {e}"), span))?;
     if ev.settings.write_store {
-        store
-            .add_text(&path, contents.text.as_bytes())
+        ev.builtin_state
+            .store
+            .add_object(
+                &store,
+                &path,
+                ObjectSource::Text(contents.text.as_bytes()),
+                &refs,
+                ContentAddress::Text(hash),
+            )
             .map_err(|e| error(format!("cannot write '{name}' to the store: {e}"), span))?;
     }
     ev.builtin_state.store.add_references(path.clone(), refs);
@@ -128,8 +137,16 @@ pub fn copy_path_to_store(ev: &mut Evaluator, path: &str, span: Span) -> EvalRes
         .make_source_path(name, &hash, none, false)
         .map_err(|e| error(format!("cannot copy '{path}' to the store: {e}"), span))?;
     if ev.settings.write_store {
-        store
-            .add_tree(&sp, Path::new(path), &mut |_| true)
+        let mut all = |_: &Path| true;
+        ev.builtin_state
+            .store
+            .add_object(
+                &store,
+                &sp,
+                ObjectSource::Tree(Path::new(path), &mut all),
+                &BTreeSet::new(),
+                ContentAddress::Fixed(FileIngestionMethod::Recursive, hash),
+            )
             .map_err(|e| error(format!("cannot copy '{path}' to the store: {e}"), span))?;
     }
     ev.builtin_state

@@ -1,13 +1,18 @@
 //! What the store builtins remember for one evaluator: the derivations it instantiated
 //! (so their modulo hashes need not be read back from disk), the sources it already
-//! added (so each is hashed once), and the references of the objects it created.
+//! added (so each is hashed once), the references of the objects it created, and the
+//! opened store database through which written objects are registered.
 
 use crate::eval::error::EvalResult;
 use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
 use crate::store::derivation::{Derivation, DerivationError};
 use crate::store::derivation_hash::DrvHashCache;
+use crate::store::local::add::{ObjectSource, Registration};
+use crate::store::local::layout::StoreLayout;
+use crate::store::local::{LocalStore, LocalStoreError};
 use crate::store::path::{StoreDir, StorePath};
+use crate::store::path_info::ContentAddress;
 use crate::store::writer::{StoreWriteError, StoreWriter};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -35,6 +40,8 @@ pub struct StoreState {
     pub(crate) sources: HashMap<String, StorePath>,
     /// References of objects this evaluator created (text files).
     references: HashMap<StorePath, BTreeSet<StorePath>>,
+    /// The store written to, opened on the first write.
+    local: Option<LocalStore>,
 }
 
 impl StoreState {
@@ -121,26 +128,80 @@ impl StoreState {
         Ok(done)
     }
 
-    /// Writes the `.drv` file of `drv_path` and of every input derivation instantiated in
-    /// memory, unless already in the store.
+    /// The store `store` writes to, with its database (opened on first use).
+    pub fn local_store(&mut self, store: &StoreWriter) -> Result<&mut LocalStore, LocalStoreError> {
+        match &mut self.local {
+            Some(s) => Ok(s),
+            slot => {
+                let layout = StoreLayout::new(
+                    store.store_dir().clone(),
+                    store.root().map(std::path::Path::to_owned),
+                );
+                Ok(slot.insert(LocalStore::open(layout)?))
+            }
+        }
+    }
+
+    /// Writes the object `path` made from `source` to the store and registers it as
+    /// valid with `references` and content address `ca` (nothing is done if it is
+    /// valid already).
+    pub fn add_object(
+        &mut self,
+        store: &StoreWriter,
+        path: &StorePath,
+        source: ObjectSource<'_>,
+        references: &BTreeSet<StorePath>,
+        ca: ContentAddress,
+    ) -> Result<(), LocalStoreError> {
+        self.local_store(store)?.add_object(
+            path,
+            source,
+            Registration {
+                references,
+                ca: Some(ca),
+                deriver: None,
+                drv_outputs: None,
+            },
+        )
+    }
+
+    /// Writes and registers the `.drv` file of `drv_path` and of every input derivation
+    /// instantiated in memory (inputs first, so references are valid when registered),
+    /// unless already valid.
     pub fn write_derivation(
-        &self,
+        &mut self,
         store: &StoreWriter,
         drv_path: &StorePath,
-    ) -> Result<(), StoreWriteError> {
-        let mut todo = vec![drv_path.clone()];
+    ) -> Result<(), LocalStoreError> {
+        let mut order = Vec::new();
         let mut seen = BTreeSet::new();
-        while let Some(p) = todo.pop() {
-            if !seen.insert(p.clone()) || store.exists(&p) {
+        self.input_order(drv_path, &mut seen, &mut order);
+        let drvs: Vec<(StorePath, Derivation)> = order
+            .into_iter()
+            .filter_map(|p| self.drvs.get(&p).cloned().map(|d| (p, d)))
+            .collect();
+        let local = self.local_store(store)?;
+        for (p, drv) in drvs {
+            if local.db().is_valid(&p)? {
                 continue;
             }
-            let Some(drv) = self.drvs.get(&p) else {
-                continue;
-            };
-            todo.extend(drv.input_drvs.keys().cloned());
-            store.add_text(&p, drv.to_aterm(store.store_dir()).as_bytes())?;
+            let text = drv.to_aterm(store.store_dir());
+            local.add_derivation_text(&p, &drv, text.as_bytes())?;
         }
         Ok(())
+    }
+
+    /// Post-order of the in-memory derivation graph below `p`: inputs before users.
+    fn input_order(&self, p: &StorePath, seen: &mut BTreeSet<StorePath>, out: &mut Vec<StorePath>) {
+        if !seen.insert(p.clone()) {
+            return;
+        }
+        if let Some(drv) = self.drvs.get(p) {
+            for input in drv.input_drvs.keys() {
+                self.input_order(input, seen, out);
+            }
+        }
+        out.push(p.clone());
     }
 }
 

@@ -1,0 +1,169 @@
+//! POSIX (`fcntl`) file locks as Nix uses them: the big store lock
+//! (`db/big-lock`), the GC lock (`gc.lock`), temporary-roots files and per-path lock
+//! files (`<real path>.lock`).
+//!
+//! `fcntl` locks belong to the process, so they only exclude other processes (other
+//! `sysrebuild` or `nix` invocations); that is what they are for.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use super::error::{LocalStoreError, io_error};
+
+/// The kind of lock to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockKind {
+    /// Shared: any number of readers.
+    Read,
+    /// Exclusive.
+    Write,
+    /// Release the lock.
+    Unlock,
+}
+
+/// Sets the lock on the whole of `file`. With `wait`, blocks until it is granted and
+/// returns `true`; without, returns `false` when another process holds a conflicting
+/// lock.
+pub fn lock_file(file: &File, kind: LockKind, wait: bool) -> io::Result<bool> {
+    let l_type = match kind {
+        LockKind::Read => libc::F_RDLCK,
+        LockKind::Write => libc::F_WRLCK,
+        LockKind::Unlock => libc::F_UNLCK,
+    };
+    // SAFETY: `flock` is plain data; zero is a valid value for every field.
+    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
+    fl.l_type = l_type as libc::c_short;
+    fl.l_whence = libc::SEEK_SET as libc::c_short;
+    fl.l_start = 0;
+    fl.l_len = 0;
+    let cmd = if wait { libc::F_SETLKW } else { libc::F_SETLK };
+    loop {
+        // SAFETY: the descriptor is open for the lifetime of `file`; `fl` is valid.
+        let r = unsafe { libc::fcntl(file.as_raw_fd(), cmd, &fl) };
+        if r == 0 {
+            return Ok(true);
+        }
+        let e = io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EINTR) => continue,
+            Some(libc::EACCES) | Some(libc::EAGAIN) if !wait => return Ok(false),
+            _ => return Err(e),
+        }
+    }
+}
+
+/// Opens (creating if asked) a lock file read-write with mode 0600.
+pub fn open_lock_file(path: &Path, create: bool) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(create)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+}
+
+/// A lock held on a file for as long as this value lives.
+#[derive(Debug)]
+pub struct HeldLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl HeldLock {
+    /// Opens or creates `path` and locks it, waiting if needed.
+    pub fn acquire(path: &Path, kind: LockKind) -> Result<HeldLock, LocalStoreError> {
+        let file = open_lock_file(path, true).map_err(io_error("opening lock file", path))?;
+        lock_file(&file, kind, true).map_err(io_error("locking", path))?;
+        Ok(HeldLock {
+            file,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Like [`HeldLock::acquire`] but gives up (`None`) instead of waiting.
+    pub fn try_acquire(path: &Path, kind: LockKind) -> Result<Option<HeldLock>, LocalStoreError> {
+        let file = open_lock_file(path, true).map_err(io_error("opening lock file", path))?;
+        if lock_file(&file, kind, false).map_err(io_error("locking", path))? {
+            Ok(Some(HeldLock {
+                file,
+                path: path.to_owned(),
+            }))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Changes the kind of lock held (e.g. upgrades a read lock to a write lock).
+    pub fn relock(&self, kind: LockKind) -> Result<(), LocalStoreError> {
+        lock_file(&self.file, kind, true).map_err(io_error("locking", &self.path))?;
+        Ok(())
+    }
+
+    /// The locked file.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+}
+
+/// The lock on one store path while it is being added: `<real path>.lock`, deleted on
+/// release as Nix does (writing a byte into it first, so that a process that opened the
+/// old file before the deletion notices it is stale and retries).
+#[derive(Debug)]
+pub struct PathLock {
+    lock: HeldLock,
+}
+
+impl PathLock {
+    /// Locks the store object at `real_path` exclusively, waiting for other holders.
+    pub fn acquire(real_path: &Path) -> Result<PathLock, LocalStoreError> {
+        let mut name = real_path.as_os_str().to_owned();
+        name.push(".lock");
+        let lock_path = PathBuf::from(name);
+        loop {
+            let lock = HeldLock::acquire(&lock_path, LockKind::Write)?;
+            let meta = lock
+                .file
+                .metadata()
+                .map_err(io_error("getting status of", &lock_path))?;
+            // A non-empty lock file was released and deleted by its previous holder.
+            if meta.len() == 0 {
+                return Ok(PathLock { lock });
+            }
+        }
+    }
+}
+
+impl Drop for PathLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.lock.path);
+        let _ = (&self.lock.file).write_all(b"d");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_lock_file_is_removed_on_release() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let obj = tmp.path().join("abc-x");
+        {
+            let _l = PathLock::acquire(&obj).expect("lock");
+            assert!(tmp.path().join("abc-x.lock").exists());
+        }
+        assert!(!tmp.path().join("abc-x.lock").exists());
+        let _again = PathLock::acquire(&obj).expect("relock");
+    }
+
+    #[test]
+    fn try_acquire_succeeds_without_contention() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let l = HeldLock::try_acquire(&tmp.path().join("gc.lock"), LockKind::Write).expect("lock");
+        assert!(l.is_some());
+    }
+}
