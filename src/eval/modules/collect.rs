@@ -290,26 +290,30 @@ fn load(
         .unwrap_or(span);
     let explicit = m.get(syms.config).is_some() || m.get(syms.options).is_some();
     let (options, config, meta) = if explicit {
-        for attr in m.sorted_by_name() {
+        // Checked in symbol order (cheap); names are sorted only for the message.
+        if let Some(attr) = m
+            .entries()
+            .iter()
+            .filter(|a| !ALLOWED.contains(&a.name.as_str()))
+            .min_by_key(|a| a.name.as_str())
+        {
             let n = attr.name.as_str();
-            if !ALLOWED.contains(&n) {
-                let bad: Vec<&str> = m
-                    .sorted_by_name()
-                    .iter()
-                    .map(|a| a.name.as_str())
-                    .filter(|n| !ALLOWED.contains(n))
-                    .collect();
-                return Err(error(
-                    format!(
-                        "Module `{file}' has an unsupported attribute `{n}'. This is caused by \
-                         introducing a top-level `config' or `options' attribute. Add \
-                         configuration attributes immediately on the top-level instead, or move \
-                         all of them (namely: {}) into the explicit `config' attribute.",
-                        bad.join(" ")
-                    ),
-                    attr.span,
-                ));
-            }
+            let bad: Vec<&str> = m
+                .sorted_by_name()
+                .iter()
+                .map(|a| a.name.as_str())
+                .filter(|n| !ALLOWED.contains(n))
+                .collect();
+            return Err(error(
+                format!(
+                    "Module `{file}' has an unsupported attribute `{n}'. This is caused by \
+                     introducing a top-level `config' or `options' attribute. Add \
+                     configuration attributes immediately on the top-level instead, or move \
+                     all of them (namely: {}) into the explicit `config' attribute.",
+                    bad.join(" ")
+                ),
+                attr.span,
+            ));
         }
         (
             m.get(syms.options).cloned(),
