@@ -24,12 +24,29 @@ let
       asserts = callLibs ./asserts.nix;
       debug = callLibs ./debug.nix;
 
-      # ------------------------------------------------------------------
-      # Native namespaces go here: `types`, `options` and `modules` (and
-      # their top-level re-exports such as mkOption, mkIf, mkMerge,
-      # mkDefault, mkForce, evalModules) will be provided by sysrebuild's
-      # native module system and merged into this set by a later change.
-      # ------------------------------------------------------------------
+      # The module system: evalModules and the option types are native
+      # (builtins.__sysrebuild); these files only wrap them. They load under
+      # any Nix, but using them needs sysrebuild's evaluator.
+      options = callLibs ./options.nix;
+      modules = callLibs ./modules.nix;
+      types = import ./types.nix { lib = self; };
+
+      inherit (self.options)
+        mkOption isOption mkEnableOption mkPackageOption mkPackageOptionMD
+        mkSinkUndeclaredOptions literalExpression literalExample literalMD mdDoc
+        mergeEqualOption mergeDefaultOption mergeOneOption mergeUniqueOption
+        getValues getFiles showOption showFiles showDefs unknownModule
+        optionAttrSetToDocList scrubOptionValue;
+      inherit (self.modules)
+        evalModules mkIf mkAssert mkMerge mkOverride mkOptionDefault mkDefault
+        mkImageMediaOverride mkForce mkVMOverride mkFixStrictness mkOrder
+        mkBefore mkAfter defaultOverridePriority defaultPriority
+        defaultOrderPriority mkAliasDefinitions mkAliasAndWrapDefinitions
+        mkAliasAndWrapDefsWithPriority mkAliasIfDef mkDerivedConfig
+        mkRenamedOptionModule mkRenamedOptionModuleWith mkAliasOptionModule
+        mkAliasOptionModuleMD mkRemovedOptionModule mkMergedOptionModule
+        mkChangedOptionModule doRename fixMergeModules mergeDefinitions;
+      inherit (self.types) mkOptionType isType isOptionType;
 
       # Builtins commonly used through lib.
       inherit (builtins)

@@ -7,6 +7,7 @@ mod build_cmd;
 mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;
+mod options_cmd;
 mod store;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,14 @@ enum Command {
     /// Example: sysrebuild build release.nix -A hello --store /tmp/store
     ///   --sandbox-path /bin/sh=/bin/busybox
     Build(build_cmd::BuildCommand),
+    /// List the options of a configuration (type, default, example, description,
+    /// declaring file), or show one option's value and definitions.
+    ///
+    /// CONFIG (`-f`) is a file evaluating to `lib.evalModules { … }`, or a module.
+    ///
+    /// Examples: sysrebuild options -f config.nix networking;
+    /// sysrebuild options show networking.hostName -f config.nix
+    Options(options_cmd::OptionsCommand),
     /// Inspect and maintain a Nix-compatible store (like `nix-store`): add, dump, restore,
     /// path-info, query, why-depends, verify, optimise, gc, delete, log.
     ///
@@ -92,6 +101,7 @@ fn run(cli: Cli) -> i32 {
         Command::Eval(cmd) => cmd.run(),
         Command::Instantiate(cmd) => cmd.run(),
         Command::Build(cmd) => cmd.run(),
+        Command::Options(cmd) => cmd.run(),
         Command::Store(cmd) => cmd.run(),
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod ir;
 pub mod lower;
 pub mod machine;
+pub mod modules;
 pub mod path;
 pub mod print;
 pub mod settings;

@@ -37,6 +37,8 @@ pub struct BuiltinState {
     pub(crate) store: store_state::StoreState,
     /// Compiled regular expressions of `match` and `split`, by pattern.
     pub regexes: super::text::regex::RegexCache,
+    /// The module system's evaluations.
+    pub(crate) modules: super::modules::Registry,
 }
 
 /// Names that are global without the `builtins.` prefix (all others get a `__` alias).
@@ -125,6 +127,7 @@ pub fn install(ev: &mut Evaluator) {
         ("storeDir", Value::string(store_dir)),
         ("nixPath", Value::list(nix_path)),
         ("currentTime", Value::Int(now)),
+        ("__sysrebuild", super::modules::native_set()),
     ];
     for (name, v) in constants {
         builtins.push((Symbol::intern(name), v));

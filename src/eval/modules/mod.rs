@@ -1,0 +1,393 @@
+//! The NixOS-style module system, implemented natively.
+//!
+//! `evalModules` (see [`collect`]) gathers modules (following `imports`, deduplicating by
+//! key, dropping `disabledModules`), records every option declaration in a tree of
+//! [`Node`]s keyed by option path, and hands each module's `config` to the root node as a
+//! pending definition. Definitions are pushed down one level at a time, only when
+//! something below that level is needed ([`tree::expand`]), so forcing `config.a.b`
+//! touches the definitions under `a` and nothing else. An option's value is merged on
+//! first use and memoised in a thunk ([`merge`]); `config` and `options` are built lazily
+//! from the tree ([`view`]).
+//!
+//! Every evaluation's state lives in the evaluator's [`Registry`]; native lazy values carry
+//! the evaluation's index and a node index as integer arguments of a partially applied
+//! primop.
+
+mod collect;
+mod containers;
+mod merge;
+mod show;
+mod tree;
+mod view;
+
+use super::error::{ErrorKind, EvalError, EvalResult};
+use super::machine::Evaluator;
+use super::source::Span;
+use super::symbol::Symbol;
+use super::value::{Attr, Attrs, PrimOp, Value};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Every module evaluation of this evaluator, by index.
+#[derive(Default)]
+pub struct Registry {
+    evals: Vec<Rc<RefCell<ModEval>>>,
+}
+
+impl Registry {
+    /// The evaluation with index `id`.
+    pub(crate) fn get(&self, id: usize) -> Option<Rc<RefCell<ModEval>>> {
+        self.evals.get(id).cloned()
+    }
+}
+
+/// Symbols the module system looks up all the time.
+#[derive(Clone, Copy)]
+pub(crate) struct Syms {
+    pub type_: Symbol,
+    pub content: Symbol,
+    pub contents: Symbol,
+    pub condition: Symbol,
+    pub priority: Symbol,
+    pub config: Symbol,
+    pub options: Symbol,
+    pub imports: Symbol,
+    pub file_: Symbol,
+    pub key: Symbol,
+    pub disabled: Symbol,
+    pub freeform: Symbol,
+    pub meta: Symbol,
+    pub class_: Symbol,
+    pub module_: Symbol,
+    pub args: Symbol,
+    pub check: Symbol,
+    pub merge: Symbol,
+    pub default: Symbol,
+    pub apply: Symbol,
+    pub read_only: Symbol,
+    pub type_attr: Symbol,
+    pub description: Symbol,
+    pub file: Symbol,
+    pub value: Symbol,
+    pub type_merge: Symbol,
+    pub functor: Symbol,
+    pub lib: Symbol,
+    pub special_args: Symbol,
+    pub modules: Symbol,
+    pub prefix: Symbol,
+    pub freeform_type: Symbol,
+}
+
+thread_local! {
+    static SYMS: Syms = Syms::new();
+}
+
+impl Syms {
+    /// The symbols (interned once per thread).
+    pub(crate) fn get() -> Self {
+        SYMS.with(|s| *s)
+    }
+
+    fn new() -> Self {
+        let s = Symbol::intern;
+        Syms {
+            type_: s("_type"),
+            content: s("content"),
+            contents: s("contents"),
+            condition: s("condition"),
+            priority: s("priority"),
+            config: s("config"),
+            options: s("options"),
+            imports: s("imports"),
+            file_: s("_file"),
+            key: s("key"),
+            disabled: s("disabledModules"),
+            freeform: s("freeformType"),
+            meta: s("meta"),
+            class_: s("_class"),
+            module_: s("_module"),
+            args: s("args"),
+            check: s("check"),
+            merge: s("merge"),
+            default: s("default"),
+            apply: s("apply"),
+            read_only: s("readOnly"),
+            type_attr: s("type"),
+            description: s("description"),
+            file: s("file"),
+            value: s("value"),
+            type_merge: s("typeMerge"),
+            functor: s("functor"),
+            lib: s("lib"),
+            special_args: s("specialArgs"),
+            modules: s("modules"),
+            prefix: s("prefix"),
+            freeform_type: s("freeformType"),
+        }
+    }
+}
+
+/// A property wrapped around a definition on its way down the option tree (`mkIf`,
+/// `mkOverride`, `mkOrder`), as a persistent list: innermost first.
+pub(crate) struct Prop {
+    pub kind: PropKind,
+    pub arg: Value,
+    pub next: Option<Rc<Prop>>,
+}
+
+/// The kinds of [`Prop`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PropKind {
+    If,
+    Override,
+    Order,
+}
+
+/// One definition: a value from a file, with the properties pushed down onto it.
+#[derive(Clone)]
+pub(crate) struct Def {
+    pub file: Rc<str>,
+    pub value: Value,
+    pub props: Option<Rc<Prop>>,
+    pub span: Span,
+}
+
+/// One declaration of an option: the `mkOption` set and where it was written.
+#[derive(Clone)]
+pub(crate) struct Decl {
+    pub file: Rc<str>,
+    pub attrs: Rc<Attrs>,
+    pub span: Span,
+}
+
+/// How far a namespace's definitions have been pushed down to its children.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expansion {
+    No,
+    Running,
+    Done,
+}
+
+/// A node of the option tree: a namespace (children) or an option (declarations).
+pub(crate) struct Node {
+    pub name: Symbol,
+    pub parent: Option<u32>,
+    pub children: FxHashMap<Symbol, u32>,
+    pub decls: Vec<Decl>,
+    pub defs: Vec<Def>,
+    pub expanded: Expansion,
+    /// Definitions of names nothing declares.
+    pub unmatched: Vec<(Symbol, Def)>,
+    /// The `config` value of this node (an option's merged-value thunk or a namespace set).
+    pub config: Option<Value>,
+    /// The `options` value of this node.
+    pub options: Option<Value>,
+    /// The merged declaration of an option.
+    pub decl: Option<Rc<merge::OptDecl>>,
+    /// The merge result of an option.
+    pub merged: Option<Rc<merge::Merged>>,
+    /// Whether the merge is running (to report recursion).
+    pub merging: bool,
+}
+
+impl Node {
+    fn new(name: Symbol, parent: Option<u32>) -> Self {
+        Node {
+            name,
+            parent,
+            children: FxHashMap::default(),
+            decls: Vec::new(),
+            defs: Vec::new(),
+            expanded: Expansion::No,
+            unmatched: Vec::new(),
+            config: None,
+            options: None,
+            decl: None,
+            merged: None,
+            merging: false,
+        }
+    }
+
+    /// Whether this node is an option (rather than a namespace).
+    pub fn is_option(&self) -> bool {
+        !self.decls.is_empty()
+    }
+}
+
+/// Where module collection is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Fresh,
+    Collecting,
+    Ready,
+}
+
+/// The state of one `evalModules` call.
+pub(crate) struct ModEval {
+    pub id: usize,
+    pub syms: Syms,
+    pub lib: Value,
+    pub modules: Value,
+    pub special_args: Rc<Attrs>,
+    pub prefix: Vec<Rc<str>>,
+    pub class: Option<String>,
+    pub phase: Phase,
+    pub nodes: Vec<Node>,
+    /// The freeform value (merged lazily), once computed.
+    pub freeform: Option<Value>,
+    /// Whether the undeclared-definitions check has passed.
+    pub checked: bool,
+    pub span: Span,
+}
+
+impl ModEval {
+    /// The option path of `node`, prefix included.
+    pub fn path(&self, node: u32) -> Vec<Rc<str>> {
+        let mut names = Vec::new();
+        let mut n = Some(node);
+        while let Some(i) = n {
+            let node = &self.nodes[i as usize];
+            if node.parent.is_some() {
+                names.push(Rc::from(node.name.as_str()));
+            }
+            n = node.parent;
+        }
+        names.reverse();
+        let mut out = self.prefix.clone();
+        out.extend(names);
+        out
+    }
+
+    /// The child `name` of `node`, created if needed.
+    pub fn child(&mut self, node: u32, name: Symbol) -> u32 {
+        if let Some(c) = self.nodes[node as usize].children.get(&name) {
+            return *c;
+        }
+        let id = self.nodes.len() as u32;
+        self.nodes.push(Node::new(name, Some(node)));
+        self.nodes[node as usize].children.insert(name, id);
+        id
+    }
+}
+
+/// Looks up the evaluation `id`.
+pub(crate) fn state(ev: &Evaluator, id: usize) -> Rc<RefCell<ModEval>> {
+    match ev.builtin_state.modules.get(id) {
+        Some(s) => s,
+        None => unreachable!("module evaluation {id} does not exist"),
+    }
+}
+
+/// An integer argument of the internal primops (an evaluation or node index).
+pub(crate) fn index_arg(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<usize> {
+    match ev.force(v)? {
+        Value::Int(i) if i >= 0 => Ok(i as usize),
+        other => Err(ev.type_error("an index", &other, span)),
+    }
+}
+
+/// An error with a plain message.
+pub(crate) fn error(message: impl Into<String>, span: Span) -> Box<EvalError> {
+    EvalError::new(ErrorKind::Other, message, span)
+}
+
+/// The `__sysrebuild` set of builtins: the native module-system functions.
+pub fn native_set() -> Value {
+    let entries = PRIMOPS
+        .iter()
+        .map(|op| Attr {
+            name: Symbol::intern(op.name),
+            value: Value::PrimOp(op),
+            span: Span::NONE,
+        })
+        .collect();
+    Value::attrs(Attrs::from_unsorted(entries))
+}
+
+static PRIMOPS: &[PrimOp] = &[
+    PrimOp {
+        name: "evalModules",
+        arity: 2,
+        func: eval_modules,
+        strict: false,
+    },
+    PrimOp {
+        name: "mergeDefinitions",
+        arity: 3,
+        func: merge::merge_definitions_primop,
+        strict: false,
+    },
+    PrimOp {
+        name: "mergeListOf",
+        arity: 3,
+        func: containers::merge_list_of,
+        strict: false,
+    },
+    PrimOp {
+        name: "mergeAttrsOf",
+        arity: 3,
+        func: containers::merge_attrs_of,
+        strict: false,
+    },
+    PrimOp {
+        name: "mergeEqualOption",
+        arity: 2,
+        func: merge::merge_equal_option_primop,
+        strict: false,
+    },
+];
+
+/// `evalModules lib { modules, specialArgs ? {}, prefix ? [], class ? null }`: returns
+/// `{ config, options, _module }`, all lazy.
+fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
+    let syms = Syms::get();
+    let args = super::builtins::arg_attrs(ev, &a[1], span)?;
+    let modules = args
+        .get(syms.modules)
+        .cloned()
+        .ok_or_else(|| error("evalModules: the argument has no attribute `modules'", span))?;
+    let special_args = match args.get(syms.special_args) {
+        Some(v) => super::builtins::arg_attrs(ev, v, span)?,
+        None => Rc::new(Attrs::new()),
+    };
+    let mut prefix = Vec::new();
+    if let Some(p) = args.get(syms.prefix) {
+        let list = super::builtins::arg_list(ev, p, span)?;
+        for item in &list.0 {
+            let s = ev.coerce_to_string(item, span, super::machine::CoerceOpts::to_string())?;
+            prefix.push(Rc::from(s.text.as_str()));
+        }
+    }
+    let class = match args.get(Symbol::intern("class")) {
+        Some(v) => match ev.force(v)? {
+            Value::Null => None,
+            other => Some(
+                ev.coerce_to_string(&other, span, super::machine::CoerceOpts::to_string())?
+                    .text
+                    .clone(),
+            ),
+        },
+        None => None,
+    };
+    let id = ev.builtin_state.modules.evals.len();
+    let st = ModEval {
+        id,
+        syms,
+        lib: a[0].clone(),
+        modules,
+        special_args,
+        prefix,
+        class,
+        phase: Phase::Fresh,
+        nodes: vec![Node::new(Symbol::intern("<root>"), None)],
+        freeform: None,
+        checked: false,
+        span,
+    };
+    ev.builtin_state
+        .modules
+        .evals
+        .push(Rc::new(RefCell::new(st)));
+    Ok(view::result_set(ev, id))
+}

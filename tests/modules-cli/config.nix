@@ -1,0 +1,6 @@
+# A small configuration for the `sysrebuild options` tests.
+{ lib, ... }:
+{
+  imports = [ ./options.nix ];
+  networking.hostName = "box";
+}

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.src = lib.mkOption { type = lib.types.listOf lib.types.int; }; options.dst = lib.mkOption { type = lib.types.listOf lib.types.int; default = [ 0 ]; }; } ({ options, ... }: { dst = lib.mkAliasDefinitions options.src; }) ]; }).config.dst

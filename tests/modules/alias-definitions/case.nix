@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.src = lib.mkOption { type = lib.types.listOf lib.types.int; default = [ ]; }; options.dst = lib.mkOption { type = lib.types.listOf lib.types.int; default = [ ]; }; } ({ options, ... }: { dst = lib.mkAliasDefinitions options.src; }) { src = [ 1 ]; } { src = [ 2 ]; } ]; }).config.dst

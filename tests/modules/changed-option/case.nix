@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.new = lib.mkOption { type = lib.types.str; }; } (lib.mkChangedOptionModule [ "old" ] [ "new" ] (config: toString (config.old * 2))) { old = 21; } ]; }).config.new

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { class = "nixos"; modules = [ { _class = "darwin"; } ]; }).config

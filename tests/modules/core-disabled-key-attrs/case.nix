@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.x = lib.mkOption { type = lib.types.int; default = 1; }; } { key = "bad"; x = 2; } { disabledModules = [ { key = "bad"; } ]; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { _file = "virtual.nix"; options.a = lib.mkOption { type = lib.types.int; }; } ({ options, ... }: { _file = "def.nix"; a = 1; }) ({options, ...}: { options.f = lib.mkOption { default = options.a.files; }; }) ]; }).config

@@ -1,0 +1,1 @@
+{ lib, ... }: { options.a = lib.mkOption { type = lib.types.int; }; }

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { key = "k"; options.l = lib.mkOption { type = lib.types.listOf lib.types.int; }; config.l = [ 1 ]; } { key = "k"; options.l = lib.mkOption { type = lib.types.listOf lib.types.int; }; config.l = [ 1 ]; } ]; }).config

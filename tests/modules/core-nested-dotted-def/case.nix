@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a.b = lib.mkOption { type = lib.types.str; }; options.a.c = lib.mkOption { type = lib.types.int; }; } { a.b = "x"; a.c = 1; } ]; }).config

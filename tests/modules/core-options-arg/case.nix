@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; default = 1; description = "the a"; }; options.b = lib.mkOption { type = lib.types.str; }; } ({ options, ... }: { b = options.a.description; }) ]; }).config

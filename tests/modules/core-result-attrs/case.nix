@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in builtins.attrNames (lib.evalModules { modules = [ ]; })

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; }; } ({ specialArgs, ... }: { a = specialArgs.foo; }) ]; specialArgs = { foo = 8; }; }).config

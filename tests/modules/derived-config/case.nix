@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; default = 2; }; options.b = lib.mkOption { type = lib.types.int; }; } ({ options, ... }: { b = lib.mkDerivedConfig options.a (x: x * 10); }) { b = lib.mkDefault 1; } ]; }).config.b

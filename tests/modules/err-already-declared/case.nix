@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { _file = "one.nix"; options.a = lib.mkOption { type = lib.types.int; }; } { _file = "two.nix"; options.a = lib.mkOption { type = lib.types.str; }; } ]; }).config

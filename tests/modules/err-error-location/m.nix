@@ -1,0 +1,4 @@
+{ lib, ... }: {
+  options.a = lib.mkOption { type = lib.types.int; };
+  config.a = "x";
+}

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.l = lib.mkOption { type = lib.types.bool; }; } { _file = "good.nix"; l = true; } { _file = "bad.nix"; l = 3; } ]; }).config

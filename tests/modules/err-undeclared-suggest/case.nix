@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.services.nginx.enable = lib.mkOption { type = lib.types.bool; default = false; }; } { services.ngnix.enable = true; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.u = lib.mkOption { type = lib.types.unique { message = "Only once!"; } lib.types.int; }; } { u = 1; } { u = 2; } ]; }).config

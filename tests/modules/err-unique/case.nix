@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.u = lib.mkOption { type = lib.types.uniq lib.types.int; }; } { _file = "a.nix"; u = 1; } { _file = "b.nix"; u = 1; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.x.a = lib.mkOption { type = lib.types.int; }; options.y.b = lib.mkOption { }; } { x.a = 2; y = throw "no"; } ]; }).options.x.a.value

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.listOf lib.types.int; }; } { a = [ 1 ]; } { a = lib.mkIf false [ 2 ]; } { a = [ 3 ]; } ]; }).options.a.definitions

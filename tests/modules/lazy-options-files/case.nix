@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.listOf lib.types.int; }; } { _file = "x.nix"; a = [ 1 ]; } { _file = "y.nix"; a = [ 2 ]; } ]; }).options.a.files

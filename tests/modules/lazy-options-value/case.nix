@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; }; options.b = lib.mkOption { }; } { a = 1; b = throw "x"; } ]; }).options.a.value

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.new = lib.mkOption { type = lib.types.str; }; } (lib.mkMergedOptionModule [ [ "a" ] [ "b" ] ] [ "new" ] (config: "${config.a}-${config.b}")) { a = "x"; b = "y"; } ]; }).config.new

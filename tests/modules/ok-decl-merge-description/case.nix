@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; default = 1; }; } { options.a = lib.mkOption { description = "d"; }; } ({ options, ... }: { options.d = lib.mkOption { default = options.a.description; }; }) ]; }).config

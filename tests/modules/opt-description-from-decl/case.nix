@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in let o = (lib.evalModules { modules = [ { options.a = lib.mkOption { description = "Hello"; default = 1; internal = true; visible = false; }; } ]; }).options; in [ o.a.description o.a.internal o.a.visible ]

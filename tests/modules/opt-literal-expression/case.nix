@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in lib.literalExpression "pkgs.x"

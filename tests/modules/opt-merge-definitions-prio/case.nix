@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in let r = lib.modules.mergeDefinitions [ "x" ] lib.types.int [ { file = "a"; value = 1; } { file = "b"; value = lib.mkForce 2; } ]; in { p = r.highestPrio; v = r.mergedValue; }

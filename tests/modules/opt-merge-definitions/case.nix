@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in let r = lib.modules.mergeDefinitions [ "x" ] (lib.types.listOf lib.types.int) [ { file = "a"; value = [ 1 ]; } { file = "b"; value = lib.mkIf true [ 2 ]; } ]; in { isDefined = r.isDefined; v = r.mergedValue; }

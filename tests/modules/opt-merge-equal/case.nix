@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in lib.mergeEqualOption [ "x" ] [ { file = "a"; value = 1; } { file = "b"; value = 1; } ]

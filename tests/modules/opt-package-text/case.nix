@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in let o = (lib.evalModules { modules = [ { options.p = lib.mkPackageOption { hello = { type = "derivation"; }; } "hello" { }; } ]; }).options; in o.p.defaultText.text

@@ -1,0 +1,3 @@
+let
+  lib = import <sysrebuild/lib>;
+  m = (lib.evalModules { modules = [ { options.sink = lib.mkSinkUndeclaredOptions { }; } { sink.any.thing = 1; } ]; }).config; in builtins.attrNames m

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in with lib.types; (str.typeMerge str.functor).name

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; default = 0; }; } { a = lib.mkDefault 1; } ({ options, ... }: { options.p = lib.mkOption { default = options.a.highestPrio; }; }) ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.attrsOf lib.types.int; }; } { s.x = lib.mkForce 1; } { s.x = 2; s.y = 3; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; }; }{ options.c = lib.mkOption { type = lib.types.int; }; } { config = lib.mkForce { a = 1; c = 1; }; } { a = 2; c = 2; } ]; }).config

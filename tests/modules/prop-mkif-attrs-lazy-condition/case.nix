@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; default = 1; }; options.c = lib.mkOption { type = lib.types.int; default = 0; }; } ({ config, ... }: { config = lib.mkIf (config.a == 1) { c = 5; }; }) ]; }).config

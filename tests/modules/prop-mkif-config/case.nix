@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.b = lib.mkOption { type = lib.types.bool; default = false; }; }{ options.a = lib.mkOption { type = lib.types.int; }; } ({ config, ... }: { a = lib.mkIf config.b 1; }) { a = lib.mkIf (!false) 2; } ]; }).config

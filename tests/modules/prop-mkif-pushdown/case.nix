@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a = lib.mkOption { type = lib.types.int; }; }{ options.c = lib.mkOption { type = lib.types.int; default = 0; }; } { config = lib.mkIf true { a = 1; c = 2; }; } ]; }).config

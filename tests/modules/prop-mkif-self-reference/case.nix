@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.b = lib.mkOption { type = lib.types.bool; default = false; }; }{ options.c = lib.mkOption { type = lib.types.int; default = 0; }; } ({ config, ... }: { config = lib.mkIf config.b { c = 2; }; }) { b = true; } ]; }).config

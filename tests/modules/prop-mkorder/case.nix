@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.l = lib.mkOption { type = lib.types.listOf lib.types.int; default = [ ]; }; } { l = lib.mkOrder 1200 [ 3 ]; } { l = lib.mkOrder 800 [ 1 ]; } { l = [ 2 ]; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.l = lib.mkOption { type = lib.types.listOf lib.types.int; default = [ ]; }; } { l = lib.mkBefore [ 1 ]; } { l = lib.mkBefore [ 2 ]; } { l = [ 3 ]; } { l = lib.mkBefore [ 4 ]; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.lines; }; } { s = "b"; } { s = lib.mkBefore "a"; } { s = lib.mkAfter "c"; } ]; }).config

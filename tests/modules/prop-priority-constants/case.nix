@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in map (x: x.priority) [ (lib.mkForce 0) (lib.mkDefault 0) (lib.mkOptionDefault 0) (lib.mkVMOverride 0) (lib.mkImageMediaOverride 0) (lib.mkOverride 100 0) (lib.mkBefore 0) (lib.mkAfter 0) ]

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.warnings = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; }; options.assertions = lib.mkOption { type = lib.types.listOf lib.types.unspecified; default = [ ]; }; } (lib.mkRemovedOptionModule [ "gone" ] "Use something else.") { gone = 1; } ]; }).config.gone

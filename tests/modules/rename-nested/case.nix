@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.a.new = lib.mkOption { type = lib.types.str; default = ""; }; } (lib.mkRenamedOptionModule [ "a" "old" ] [ "a" "new" ]) { a.old = "v"; } ]; }).config.a.new

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.new = lib.mkOption { type = lib.types.int; default = 0; }; } (lib.mkRenamedOptionModule [ "old" ] [ "new" ]) { old = lib.mkDefault 3; } { new = 4; } ]; }).config.new

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.new = lib.mkOption { type = lib.types.int; default = 0; }; } (lib.mkRenamedOptionModule [ "old" ] [ "new" ]) { new = 5; } ]; }).config.old

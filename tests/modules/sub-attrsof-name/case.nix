@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.attrsOf (lib.types.submodule ({ name, ... }: { options.n = lib.mkOption { type = lib.types.str; default = name; }; })); }; } { s = { foo = { }; bar = { }; }; } ]; }).config

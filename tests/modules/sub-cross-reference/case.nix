@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.attrsOf (lib.types.submodule { options.x = lib.mkOption { type = lib.types.int; }; }); }; options.t = lib.mkOption { type = lib.types.int; }; } ({ config, ... }: { s.a.x = 2; t = config.s.a.x + 1; }) ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submodule { freeformType = lib.types.attrsOf lib.types.int; }; }; } { s = { a = "x"; }; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submodule { freeformType = lib.types.json; }; }; } { s = { a.b = [ 1 ]; }; } { s = { a.b = [ 2 ]; a.c = "x"; }; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submodule { options.inner = lib.mkOption { type = lib.types.attrsOf (lib.types.submodule { options.v = lib.mkOption { type = lib.types.int; }; }); }; }; }; } { s = { inner.k.v = "x"; }; } ]; }).config

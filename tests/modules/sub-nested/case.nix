@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submodule { options.inner = lib.mkOption { type = lib.types.submodule { options.v = lib.mkOption { type = lib.types.int; }; }; }; }; }; } { s = { inner.v = 3; }; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submodule ({ config, ... }: { options.x = lib.mkOption { type = lib.types.int; default = 2; }; options.y = lib.mkOption { type = lib.types.int; default = config.x * 2; }; }); }; } { s = { x = 4; }; } ]; }).config

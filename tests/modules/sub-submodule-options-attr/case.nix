@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in let o = (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submodule { options.x = lib.mkOption { description = "inner"; }; }; }; } ]; }).options; in o.s.options.x.description

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submoduleWith { modules = [ { options.x = lib.mkOption { default = 1; }; } ]; }; }; } { s = { x = 3; }; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submoduleWith { specialArgs = { k = 7; }; modules = [ ({ k, ... }: { options.x = lib.mkOption { default = k; }; }) ]; }; }; } { s = { }; } ]; }).config

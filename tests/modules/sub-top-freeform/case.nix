@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { freeformType = lib.types.attrsOf lib.types.int; options.x = lib.mkOption { type = lib.types.int; default = 0; }; } { a = 1; } ]; }).config

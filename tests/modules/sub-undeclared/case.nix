@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.submodule { options.x = lib.mkOption { type = lib.types.int; default = 0; }; options.y = lib.mkOption { type = lib.types.str; default = "d"; }; }; }; } { s = { z = 1; }; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.v = lib.mkOption { type = lib.types.addCheck lib.types.int (x: x > 10); }; } { v = 3; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.v = lib.mkOption { type = lib.types.anything; }; } { v = { a.x = 1; }; } { v = { a.y = [ 1 ]; }; } { v = { a.y = [ 2 ]; }; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.v = lib.mkOption { type = lib.types.attrsOf (lib.types.either lib.types.int lib.types.str); }; } { v = 1; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.v = lib.mkOption { type = lib.types.attrsOf (lib.types.attrsOf lib.types.str); }; } { v = { a.b = "x"; }; } { v = { a.c = "y"; }; } ]; }).config

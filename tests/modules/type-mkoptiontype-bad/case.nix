@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.v = lib.mkOption { type = lib.types.mkOptionType { name = "even"; description = "even number"; check = x: builtins.isInt x && lib.mod x 2 == 0; }; }; } { v = 3; } ]; }).config

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; in (lib.evalModules { modules = [ { options.v = lib.mkOption { type = lib.types.mkOptionType { name = "even"; check = x: builtins.isInt x && lib.mod x 2 == 0; merge = loc: defs: builtins.foldl' (a: d: a + d.value) 0 defs; }; }; } { v = 2; } { v = 4; } ]; }).config
