@@ -1425,13 +1425,15 @@ impl CoerceOpts {
 }
 
 /// Integer operations that cannot fail; `None` sends the caller down the general path
-/// (overflow, division, operators that are not arithmetic or comparisons).
+/// (overflow, division by zero, operators that are not arithmetic or comparisons).
 #[inline(always)]
 fn int_binary(op: BinOp, a: i64, b: i64) -> Option<Value> {
     Some(match op {
         BinOp::Add => Value::Int(a.checked_add(b)?),
         BinOp::Sub => Value::Int(a.checked_sub(b)?),
         BinOp::Mul => Value::Int(a.checked_mul(b)?),
+        // Division by zero and `MIN / -1` go to the general path for their errors.
+        BinOp::Div if b != 0 => Value::Int(a.checked_div(b)?),
         BinOp::Less => Value::Bool(a < b),
         BinOp::LessEq => Value::Bool(a <= b),
         BinOp::Greater => Value::Bool(a > b),
