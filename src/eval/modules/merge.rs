@@ -276,41 +276,22 @@ fn discharge_value(
                 let content = a.get(syms.content).cloned().unwrap_or(Value::Null);
                 return discharge_value(ev, syms, loc, &content, def, pr, order, default_prio, out);
             }
-            Some("override") => {
-                let p = match pr {
-                    Some(p) => p,
+            Some(tag @ ("override" | "order")) => {
+                // A property of the same kind already in effect (an outer one) is kept;
+                // otherwise this one's number applies.
+                let is_override = tag == "override";
+                let current = if is_override { pr } else { order };
+                let n = match current {
+                    Some(n) => n,
                     None => prio(ev, a.get(syms.priority).unwrap_or(&Value::Null), def.span)?,
                 };
-                let content = a.get(syms.content).cloned().unwrap_or(Value::Null);
-                return discharge_value(
-                    ev,
-                    syms,
-                    loc,
-                    &content,
-                    def,
-                    Some(p),
-                    order,
-                    default_prio,
-                    out,
-                );
-            }
-            Some("order") => {
-                let o = match order {
-                    Some(o) => o,
-                    None => prio(ev, a.get(syms.priority).unwrap_or(&Value::Null), def.span)?,
+                let (pr, order) = if is_override {
+                    (Some(n), order)
+                } else {
+                    (pr, Some(n))
                 };
                 let content = a.get(syms.content).cloned().unwrap_or(Value::Null);
-                return discharge_value(
-                    ev,
-                    syms,
-                    loc,
-                    &content,
-                    def,
-                    pr,
-                    Some(o),
-                    default_prio,
-                    out,
-                );
+                return discharge_value(ev, syms, loc, &content, def, pr, order, default_prio, out);
             }
             _ => {}
         }

@@ -263,10 +263,7 @@ impl StoreDb {
     ) -> Result<(), LocalStoreError> {
         let file = self.file.clone();
         let dir = self.dir.clone();
-        let err = |what: String| {
-            let db = file.clone();
-            move |source| LocalStoreError::Db { db, what, source }
-        };
+        let err = |what: String| db_error(&file, what);
         let tx = self
             .conn
             .transaction()
@@ -360,10 +357,7 @@ impl StoreDb {
     /// first: a path still referred to by a valid path outside the list fails.
     pub fn invalidate(&mut self, paths: &[StorePath]) -> Result<(), LocalStoreError> {
         let file = self.file.clone();
-        let err = |what: String| {
-            let db = file.clone();
-            move |source| LocalStoreError::Db { db, what, source }
-        };
+        let err = |what: String| db_error(&file, what);
         let tx = self
             .conn
             .transaction()
@@ -392,6 +386,12 @@ impl StoreDb {
             .map_err(self.err(format!("updating '{p}'")))?;
         Ok(())
     }
+}
+
+/// Turns a SQLite error into a store error naming the database file and what was being done.
+fn db_error(db: &std::path::Path, what: String) -> impl FnOnce(rusqlite::Error) -> LocalStoreError {
+    let db = db.to_path_buf();
+    move |source| LocalStoreError::Db { db, what, source }
 }
 
 #[cfg(test)]
