@@ -7,4 +7,5 @@ pub mod alloc;
 pub mod build;
 pub mod cli;
 pub mod eval;
+pub mod net;
 pub mod store;
