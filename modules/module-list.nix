@@ -13,6 +13,7 @@
   ./system/etc/etc.nix
   ./system/boot/kernel.nix
   ./system/boot/loader.nix
+  ./system/boot/stage-1.nix
   ./system/boot/systemd.nix
   ./system/boot/tmpfiles.nix
   ./tasks/filesystems.nix
@@ -22,4 +23,5 @@
   ./security/sudo.nix
   ./services/openssh.nix
   ./services/nginx.nix
+  ./system/activation/top-level.nix
 ]

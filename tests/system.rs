@@ -238,3 +238,18 @@ fn conflicting_boot_loaders_fail_an_assertion() {
     );
     assert!(all.contains("set boot.loader.grub.device"), "{all}");
 }
+
+#[test]
+fn the_toplevel_is_a_derivation_and_checks_assertions() {
+    let drv =
+        eval_config("server.nix", "c.config.system.build.toplevel.drvPath").expect("evaluates");
+    let drv = drv.as_str().expect("a path");
+    assert!(drv.ends_with("-sysrebuild-system-web-0.1.0.drv"), "{drv}");
+    // service.nix has no root file system.
+    let err = eval_config("service.nix", "c.config.system.build.toplevel.drvPath")
+        .expect_err("a failed assertion");
+    assert!(
+        err.contains("Failed assertions:\n- fileSystems.\"/\" is not set"),
+        "{err}"
+    );
+}

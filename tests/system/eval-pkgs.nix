@@ -11,6 +11,8 @@ in {
   tzdata = mk "tzdata" { };
   bash = mk "bash" { } // { shellPath = "/usr/bin/bash"; };
   hello = mk "hello" { };
+  bootstrapTools = mk "bootstrap-tools" { };
+  sysrebuild = mk "sysrebuild" { };
   openssh-server = mk "openssh-server" { };
   nginx = mk "nginx" { };
   nftables = mk "nftables" { };

@@ -20,5 +20,6 @@
   security.sudo.enable = true;
   users.users.alice = { isNormalUser = true; extraGroups = [ "wheel" ]; openssh.authorizedKeys.keys = [ "ssh-ed25519 AAAA alice" ]; };
   boot.kernelModules = [ "kvm-intel" ];
+  fileSystems."/" = { device = "/dev/vda"; fsType = "ext4"; };
   boot.kernel.sysctl."net.ipv4.ip_forward" = true;
 }
