@@ -3,6 +3,7 @@
 //! The library holds every layer; the `sysrebuild` binary (`src/main.rs`) is a thin CLI over it.
 //! See `ARCHITECTURE.md` for the map.
 
+pub mod activation;
 pub mod alloc;
 pub mod build;
 pub mod cli;

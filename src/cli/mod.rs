@@ -3,6 +3,7 @@
 //! User errors print `error: …` and exit with status 1; no panic or backtrace reaches users
 //! (a bug still prints a one-line internal error).
 
+mod activate_cmd;
 mod build_cmd;
 mod eval_args;
 mod eval_cmd;
@@ -60,6 +61,14 @@ enum Command {
     ///
     /// Example: sysrebuild store --store /tmp/store path-info -S result
     Store(store::StoreCommand),
+    /// Make a built system generation the running one: /usr, users and groups, /etc,
+    /// privileged wrappers, activation snippets, /run/current-system.
+    ///
+    /// Run by a generation's `activate` script at boot and on switch; `--root DIR`
+    /// activates a system mounted at DIR (installers, tests).
+    ///
+    /// Example: sysrebuild activate --system /nix/store/…-sysrebuild-system-web-0.1.0
+    Activate(activate_cmd::ActivateCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -104,6 +113,7 @@ fn run(cli: Cli) -> i32 {
         Command::Build(cmd) => cmd.run(),
         Command::Options(cmd) => cmd.run(),
         Command::Store(cmd) => cmd.run(),
+        Command::Activate(cmd) => cmd.run(),
     }
 }
 
