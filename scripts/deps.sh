@@ -1,13 +1,17 @@
 # Shared by setup.sh and test.sh: installs the Debian packages the project needs.
 # nix-bin is only the test oracle (differential tests); sysrebuild never calls it.
 # busybox-static gives the builder tests a static /bin/busybox to use as /bin/sh inside
-# the build sandbox (--sandbox-path /bin/sh=/bin/busybox).
+# the build sandbox (--sandbox-path /bin/sh=/bin/busybox) and the VM driver's test guest.
+# qemu-system-x86 and ovmf run VM tests; the driver's tests fetch a Debian kernel with
+# apt-get download and unpack it with dpkg-deb.
 install_system_deps() {
   local need=()
   command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin)
   command -v cc >/dev/null 2>&1 || need+=(build-essential)
   command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
   [ -x /bin/busybox ] || need+=(busybox-static)
+  command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
+  [ -d /usr/share/OVMF ] || need+=(ovmf)
   if [ ${#need[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -9,3 +9,4 @@ pub mod cli;
 pub mod eval;
 pub mod net;
 pub mod store;
+pub mod vmtest;

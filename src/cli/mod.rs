@@ -10,6 +10,7 @@ mod instantiate_cmd;
 mod options_cmd;
 mod options_doc;
 mod store;
+mod vm_test_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -60,6 +61,14 @@ enum Command {
     ///
     /// Example: sysrebuild store --store /tmp/store path-info -S result
     Store(store::StoreCommand),
+    /// Run a VM test: boot its nodes in QEMU on a private network and run its script.
+    ///
+    /// FILE evaluates to `{ name; nodes.<node>.vm = { kernel; initrd; cmdline; } or
+    /// { runScript; }; testScript; }`. Each failing step reports the command, its output
+    /// and the end of every node's serial log. See vm-tests/README.md.
+    ///
+    /// Example: sysrebuild vm-test vm-tests/boot.nix --timeout 600
+    VmTest(vm_test_cmd::VmTestCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -104,6 +113,7 @@ fn run(cli: Cli) -> i32 {
         Command::Build(cmd) => cmd.run(),
         Command::Options(cmd) => cmd.run(),
         Command::Store(cmd) => cmd.run(),
+        Command::VmTest(cmd) => cmd.run(),
     }
 }
 
