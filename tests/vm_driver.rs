@@ -30,19 +30,30 @@ fn one_node_commands_files_console_screen_reboot_and_crash() {
     assert_eq!(m.succeed("echo hi; echo err >&2").unwrap(), "hi\nerr\n");
     let err = m.succeed("echo partial; exit 3").unwrap_err();
     let text = err.to_string();
-    assert!(matches!(err, VmError::CommandFailed { status: 3, .. }), "{text}");
-    assert!(text.contains("echo partial; exit 3") && text.contains("partial"), "{text}");
+    assert!(
+        matches!(err, VmError::CommandFailed { status: 3, .. }),
+        "{text}"
+    );
+    assert!(
+        text.contains("echo partial; exit 3") && text.contains("partial"),
+        "{text}"
+    );
     assert!(m.fail("false").is_ok());
     assert!(m.fail("true").is_err());
     assert_eq!(m.execute("exit 7").unwrap().status, 7);
 
     // Waiting for things that appear later.
-    m.succeed("(sleep 2; touch /tmp/later) >/dev/null 2>&1 &").unwrap();
+    m.succeed("(sleep 2; touch /tmp/later) >/dev/null 2>&1 &")
+        .unwrap();
     m.wait_for_file("/tmp/later", T).unwrap();
-    m.wait_for_console_text("init done on alph[a]", T).unwrap();
-    m.succeed("mkdir -p /srv && (httpd -p 8080 -h /srv) >/dev/null 2>&1").unwrap();
+    m.wait_for_console_text("test guest: init don[e]", T)
+        .unwrap();
+    m.succeed("mkdir -p /srv && (httpd -p 8080 -h /srv) >/dev/null 2>&1")
+        .unwrap();
     m.wait_for_open_port(8080, T).unwrap();
-    let err = m.wait_for_open_port(8081, Duration::from_secs(2)).unwrap_err();
+    let err = m
+        .wait_for_open_port(8081, Duration::from_secs(2))
+        .unwrap_err();
     assert!(err.to_string().contains("port 8081"), "{err}");
     let err = m
         .wait_until_succeeds("echo not yet; false", Duration::from_secs(2))
@@ -51,7 +62,8 @@ fn one_node_commands_files_console_screen_reboot_and_crash() {
     assert!(err.to_string().contains("not yet"), "{err}");
 
     // systemctl/journalctl are stand-ins reading /run/units in this guest.
-    m.succeed("mkdir -p /run/units; echo active > /run/units/a.service").unwrap();
+    m.succeed("mkdir -p /run/units; echo active > /run/units/a.service")
+        .unwrap();
     m.wait_for_unit("a.service", T).unwrap();
     m.succeed("echo failed > /run/units/b.service").unwrap();
     let err = m.wait_for_unit("b.service", T).unwrap_err();
@@ -62,16 +74,26 @@ fn one_node_commands_files_console_screen_reboot_and_crash() {
     let host_in = dir.path().join("in.bin");
     std::fs::write(&host_in, &data).unwrap();
     m.copy_to_vm(&host_in, "/tmp/copied.bin").unwrap();
-    assert_eq!(m.succeed("wc -c < /tmp/copied.bin").unwrap().trim(), "20000");
+    assert_eq!(
+        m.succeed("wc -c < /tmp/copied.bin").unwrap().trim(),
+        "20000"
+    );
     let host_out = dir.path().join("out.bin");
     m.copy_from_vm("/tmp/copied.bin", &host_out).unwrap();
     assert_eq!(std::fs::read(&host_out).unwrap(), data);
 
     let png_path = dir.path().join("screen.png");
     m.screenshot(&png_path).unwrap();
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png_path).unwrap()));
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png_path).unwrap(),
+    ));
     let info = decoder.read_info().unwrap().info().clone();
-    assert!(info.width >= 320 && info.height >= 200, "{}x{}", info.width, info.height);
+    assert!(
+        info.width >= 320 && info.height >= 200,
+        "{}x{}",
+        info.width,
+        info.height
+    );
     m.send_keys("shift-a ret").unwrap();
 
     let t1 = Instant::now();
@@ -81,7 +103,11 @@ fn one_node_commands_files_console_screen_reboot_and_crash() {
 
     m.crash().unwrap();
     assert!(!m.is_running());
-    assert!(std::fs::read_to_string(m.serial_log_path()).unwrap().contains("init done on alpha"));
+    assert!(
+        std::fs::read_to_string(m.serial_log_path())
+            .unwrap()
+            .contains("test guest: init done")
+    );
 }
 
 fn write_test(dir: &std::path::Path, nodes: &[&str], script: &str) -> std::path::PathBuf {
@@ -145,10 +171,16 @@ fn a_failing_step_shows_command_output_and_serial_tail() {
     let out = vm_test(dir.path(), &file, &["--timeout", "400"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("t.nix:2: step `a: wait_until_succeeds"), "{stderr}");
+    assert!(
+        stderr.contains("t.nix:2: step `a: wait_until_succeeds"),
+        "{stderr}"
+    );
     assert!(stderr.contains("timed out after 3s"), "{stderr}");
     assert!(stderr.contains("still-broken"), "{stderr}");
-    assert!(stderr.contains("last lines of a's serial console"), "{stderr}");
+    assert!(
+        stderr.contains("last lines of a's serial console"),
+        "{stderr}"
+    );
     assert!(stderr.contains("init done on a"), "{stderr}");
 
     // A bad line is reported with its location before anything boots.
@@ -156,5 +188,8 @@ fn a_failing_step_shows_command_output_and_serial_tail() {
     let out = vm_test(dir.path(), &file, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("t.nix:2: unknown command \"frobnicate\""), "{stderr}");
+    assert!(
+        stderr.contains("t.nix:2: unknown command \"frobnicate\""),
+        "{stderr}"
+    );
 }

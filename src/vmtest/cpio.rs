@@ -99,7 +99,11 @@ mod tests {
 
     #[test]
     fn the_host_cpio_reads_what_we_write() {
-        if std::process::Command::new("cpio").arg("--version").output().is_err() {
+        if std::process::Command::new("cpio")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
             return;
         }
         let mut w = CpioWriter::new(Vec::new());

@@ -66,7 +66,12 @@ pub fn run(test: &TestSpec, options: &RunOptions) -> Result<(), String> {
         })
         .collect();
     let started = Instant::now();
-    eprintln!("vm-test {}: {} node(s), output in {}", test.name, machines.len(), options.out_dir.display());
+    eprintln!(
+        "vm-test {}: {} node(s), output in {}",
+        test.name,
+        machines.len(),
+        options.out_dir.display()
+    );
     let mut result = Ok(());
     for step in &steps {
         if Instant::now() >= deadline {
@@ -78,7 +83,10 @@ pub fn run(test: &TestSpec, options: &RunOptions) -> Result<(), String> {
         }
         eprintln!("[{:>6.1}s] {}", started.elapsed().as_secs_f64(), step.text);
         if let Err(e) = run_step(step, &mut machines, options) {
-            let mut report = format!("{}:{}: step `{}` failed:\n{e}", test.file, step.line, step.text);
+            let mut report = format!(
+                "{}:{}: step `{}` failed:\n{e}",
+                test.file, step.line, step.text
+            );
             if Instant::now() >= deadline {
                 report.push_str(&format!(
                     "\n(the test's global timeout of {:?} expired)",
@@ -127,7 +135,9 @@ fn serial_tails(machines: &[Machine]) -> String {
 
 /// Reads script lines from stdin and runs them until end of input or `quit`.
 fn interactive(machines: &mut [Machine], nodes: &[String], options: &RunOptions) {
-    eprintln!("interactive mode: enter script lines (`NODE: COMMAND …`); `quit` or end of input stops the VMs");
+    eprintln!(
+        "interactive mode: enter script lines (`NODE: COMMAND …`); `quit` or end of input stops the VMs"
+    );
     let stdin = std::io::stdin();
     loop {
         eprint!("> ");
@@ -203,7 +213,9 @@ fn run_node_command(m: &mut Machine, command: &NodeCommand, out_dir: &Path) -> R
             eprintln!("    exit status {}", out.status);
             show_output(&out.text());
         }),
-        NodeCommand::WaitUntilSucceeds(c, t) => m.wait_until_succeeds(c, *t).map(|o| show_output(&o)),
+        NodeCommand::WaitUntilSucceeds(c, t) => {
+            m.wait_until_succeeds(c, *t).map(|o| show_output(&o))
+        }
         NodeCommand::WaitUntilFails(c, t) => m.wait_until_fails(c, *t).map(|o| show_output(&o)),
         NodeCommand::WaitForUnit(u, t) => m.wait_for_unit(u, *t),
         NodeCommand::WaitForOpenPort(p, t) => m.wait_for_open_port(*p, *t),

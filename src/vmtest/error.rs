@@ -8,7 +8,9 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum VmError {
     /// `succeed`/`fail` saw the wrong exit status.
-    #[error("{node}: command `{command}` was expected to {expected} but exited with status {status}; its output:\n{output}")]
+    #[error(
+        "{node}: command `{command}` was expected to {expected} but exited with status {status}; its output:\n{output}"
+    )]
     CommandFailed {
         /// The node.
         node: String,

@@ -310,7 +310,9 @@ impl Machine {
             self.start()?;
         }
         let name = self.config.name.clone();
-        self.shell.as_mut().ok_or(VmError::NotRunning { node: name })
+        self.shell
+            .as_mut()
+            .ok_or(VmError::NotRunning { node: name })
     }
 
     /// Runs `command` in the guest and returns its status and output.
@@ -355,7 +357,11 @@ impl Machine {
     }
 
     /// Repeats `command` until it fails, for at most `timeout`.
-    pub fn wait_until_fails(&mut self, command: &str, timeout: Duration) -> Result<String, VmError> {
+    pub fn wait_until_fails(
+        &mut self,
+        command: &str,
+        timeout: Duration,
+    ) -> Result<String, VmError> {
         self.wait_until(command, timeout, false)
     }
 
@@ -440,12 +446,11 @@ impl Machine {
     /// Waits until the serial console's output (since the last start) matches `regex`
     /// (POSIX extended).
     pub fn wait_for_console_text(&mut self, regex: &str, timeout: Duration) -> Result<(), VmError> {
-        let re = crate::eval::text::regex::PosixRegex::new(regex).map_err(|e| {
-            VmError::BadArgument {
+        let re =
+            crate::eval::text::regex::PosixRegex::new(regex).map_err(|e| VmError::BadArgument {
                 node: self.config.name.clone(),
                 message: format!("invalid regular expression: {e}"),
-            }
-        })?;
+            })?;
         let deadline = self.clamp(timeout);
         loop {
             let text = self.serial.lock().map(|s| s.clone()).unwrap_or_default();
@@ -512,9 +517,8 @@ impl Machine {
             node: self.config.name.clone(),
             message: format!("the guest's base64 of {guest_path} does not decode"),
         })?;
-        std::fs::write(host_path, bytes).map_err(|e| {
-            self.io_error(&format!("write {}", host_path.display()), e)
-        })
+        std::fs::write(host_path, bytes)
+            .map_err(|e| self.io_error(&format!("write {}", host_path.display()), e))
     }
 
     /// Copies the host file `host_path` into the guest at `guest_path`.
@@ -558,7 +562,10 @@ impl Machine {
         let deadline = self.clamp(BOOT_TIMEOUT);
         let left = deadline.saturating_duration_since(Instant::now());
         let name = self.config.name.clone();
-        let shell = self.shell.as_mut().ok_or(VmError::NotRunning { node: name })?;
+        let shell = self
+            .shell
+            .as_mut()
+            .ok_or(VmError::NotRunning { node: name })?;
         shell.expect_restart();
         let result = shell.wait_ready(left);
         result.map_err(|e| self.shell_error(e))
@@ -600,16 +607,26 @@ impl Machine {
         self.monitor = None;
     }
 
-    fn qmp(&mut self, command: &str, args: serde_json::Value) -> Result<serde_json::Value, VmError> {
+    fn qmp(
+        &mut self,
+        command: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, VmError> {
         let name = self.config.name.clone();
-        let monitor = self.monitor.as_mut().ok_or(VmError::NotRunning { node: name })?;
+        let monitor = self
+            .monitor
+            .as_mut()
+            .ok_or(VmError::NotRunning { node: name })?;
         let result = monitor.execute(command, args);
         result.map_err(|e| self.monitor_error(e))
     }
 
     fn human(&mut self, line: &str) -> Result<(), VmError> {
         let name = self.config.name.clone();
-        let monitor = self.monitor.as_mut().ok_or(VmError::NotRunning { node: name })?;
+        let monitor = self
+            .monitor
+            .as_mut()
+            .ok_or(VmError::NotRunning { node: name })?;
         let result = monitor.human(line);
         result.map(drop).map_err(|e| self.monitor_error(e))
     }

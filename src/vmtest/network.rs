@@ -128,7 +128,8 @@ mod tests {
             peer.read_exact(&mut got).unwrap();
             assert_eq!(&got[..], &frame(b"hello")[..]);
         }
-        a.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        a.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
         let mut none = [0u8; 1];
         assert!(a.read(&mut none).is_err());
     }

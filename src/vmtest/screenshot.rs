@@ -48,7 +48,10 @@ fn parse_ppm(data: &[u8]) -> Result<(u32, u32, &[u8]), String> {
     if fields[0] != "P6" {
         return Err(format!("not a binary PPM (magic {:?})", fields[0]));
     }
-    let num = |s: &str| s.parse::<u32>().map_err(|_| format!("bad PPM header field {s:?}"));
+    let num = |s: &str| {
+        s.parse::<u32>()
+            .map_err(|_| format!("bad PPM header field {s:?}"))
+    };
     let (width, height, maxval) = (num(&fields[1])?, num(&fields[2])?, num(&fields[3])?);
     if maxval != 255 {
         return Err(format!("unsupported PPM maxval {maxval}"));
@@ -72,7 +75,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("s.png");
         ppm_to_png(&ppm, &out).unwrap();
-        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap()));
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap()));
         let mut reader = decoder.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();

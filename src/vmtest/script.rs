@@ -369,9 +369,15 @@ mod tests {
     fn bad_lines_name_file_and_line() {
         let err = parse("start_all\nweb: frobnicate x\n", "vm-tests/t.nix", &nodes()).unwrap_err();
         assert_eq!(err.line, 2);
-        assert!(err.to_string().starts_with("vm-tests/t.nix:2: unknown command \"frobnicate\""));
+        assert!(
+            err.to_string()
+                .starts_with("vm-tests/t.nix:2: unknown command \"frobnicate\"")
+        );
         let err = parse("db: start\n", "f", &nodes()).unwrap_err();
-        assert_eq!(err.to_string(), "f:1: unknown node \"db\" (the test's nodes: web, client)");
+        assert_eq!(
+            err.to_string(),
+            "f:1: unknown node \"db\" (the test's nodes: web, client)"
+        );
         assert!(parse("web: succeed\n", "f", &nodes()).is_err());
         assert!(parse("web: wait_for_open_port http\n", "f", &nodes()).is_err());
         assert!(parse("web: wait_for_open_port --timeout x 80\n", "f", &nodes()).is_err());

@@ -111,12 +111,10 @@ impl Shell {
         }
         let deadline = Instant::now() + timeout;
         loop {
-            let line = self
-                .next_line(deadline)
-                .map_err(|e| match e {
-                    ShellError::Timeout { .. } => ShellError::NotReady(timeout),
-                    other => other,
-                })?;
+            let line = self.next_line(deadline).map_err(|e| match e {
+                ShellError::Timeout { .. } => ShellError::NotReady(timeout),
+                other => other,
+            })?;
             if trim_cr(&line) == READY_LINE.as_bytes() {
                 break;
             }
@@ -178,10 +176,13 @@ impl Shell {
             let line = self.next_line(deadline).map_err(timed)?;
             let line = String::from_utf8_lossy(trim_cr(&line)).into_owned();
             if let Some(status) = line.strip_prefix(&end_prefix) {
-                let status = status.trim().parse::<i32>().map_err(|_| ShellError::Garbled {
-                    command: command.to_owned(),
-                    detail: format!("bad exit status {status:?}"),
-                })?;
+                let status = status
+                    .trim()
+                    .parse::<i32>()
+                    .map_err(|_| ShellError::Garbled {
+                        command: command.to_owned(),
+                        detail: format!("bad exit status {status:?}"),
+                    })?;
                 let output = decode_base64(&encoded).ok_or_else(|| ShellError::Garbled {
                     command: command.to_owned(),
                     detail: "output is not valid base64".into(),
@@ -286,7 +287,13 @@ mod tests {
         assert_eq!(out.status, 3);
         assert_eq!(out.text(), "hello\nerr\n");
         let out = sh.run("true", T).unwrap();
-        assert_eq!(out, Output { status: 0, output: vec![] });
+        assert_eq!(
+            out,
+            Output {
+                status: 0,
+                output: vec![]
+            }
+        );
     }
 
     #[test]
@@ -313,7 +320,13 @@ mod tests {
         assert_ne!(out.text(), "[42]\n/\n");
         // Commands cannot eat the protocol's input.
         let out = sh.run("cat", T).unwrap();
-        assert_eq!(out, Output { status: 0, output: vec![] });
+        assert_eq!(
+            out,
+            Output {
+                status: 0,
+                output: vec![]
+            }
+        );
     }
 
     #[test]
@@ -362,5 +375,6 @@ mod tests {
         let err = sh.wait_ready(Duration::from_millis(200)).unwrap_err();
         assert!(matches!(err, ShellError::NotReady(_)));
         let _ = child.kill();
+        let _ = child.wait();
     }
 }

@@ -58,10 +58,12 @@ echo "test guest: init done on $(hostname)"
 exec /sbin/init
 "#;
 
-const INITTAB: &str = "::sysinit:/bin/true\nhvc0::respawn:/bin/sh /backdoor\n::shutdown:/bin/sync\n";
+const INITTAB: &str =
+    "::sysinit:/bin/true\nhvc0::respawn:/bin/sh /backdoor\n::shutdown:/bin/sync\n";
 
 // A shell reading its script from the console is not interactive: no prompt, no echo.
-const BACKDOOR: &str = "stty raw -echo\necho 'sysrebuild-backdoor: ready'\nexec /bin/sh /dev/hvc0\n";
+const BACKDOOR: &str =
+    "stty raw -echo\necho 'sysrebuild-backdoor: ready'\nexec /bin/sh /dev/hvc0\n";
 
 const SYSTEMCTL: &str = r#"#!/bin/sh
 # Test stand-in: `systemctl is-active UNIT` prints /run/units/UNIT (default: inactive).
@@ -91,7 +93,10 @@ fn build() -> Result<TestGuest, String> {
     let kernel = std::fs::read_dir(&boot)
         .map_err(|e| format!("{}: {e}", boot.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("vmlinuz-")))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("vmlinuz-"))
+        })
         .ok_or("no vmlinuz in the kernel package")?;
     let modules_root = std::fs::read_dir(root.join("lib/modules"))
         .map_err(|e| e.to_string())?
@@ -153,7 +158,22 @@ fn write_initramfs(path: &Path, modules_root: &Path) -> Result<(), String> {
     let err = |e: std::io::Error| format!("writing {}: {e}", path.display());
     let busybox = std::fs::read("/bin/busybox").map_err(|e| format!("/bin/busybox: {e}"))?;
     let mut w = CpioWriter::new(Vec::new());
-    for dir in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev", "run", "tmp", "root", "lib", "lib/modules"] {
+    for dir in [
+        "bin",
+        "sbin",
+        "usr",
+        "usr/bin",
+        "usr/sbin",
+        "etc",
+        "proc",
+        "sys",
+        "dev",
+        "run",
+        "tmp",
+        "root",
+        "lib",
+        "lib/modules",
+    ] {
         w.directory(dir, 0o755).map_err(err)?;
     }
     w.file("bin/busybox", 0o755, &busybox).map_err(err)?;
@@ -166,15 +186,24 @@ fn write_initramfs(path: &Path, modules_root: &Path) -> Result<(), String> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        w.file(&format!("lib/modules/{name}.ko"), 0o644, &data).map_err(err)?;
+        w.file(&format!("lib/modules/{name}.ko"), 0o644, &data)
+            .map_err(err)?;
         names.push(name);
     }
-    w.file("init", 0o755, INIT.replace("MODULE_LIST", &names.join(" ")).as_bytes())
+    w.file(
+        "init",
+        0o755,
+        INIT.replace("MODULE_LIST", &names.join(" ")).as_bytes(),
+    )
+    .map_err(err)?;
+    w.file("etc/inittab", 0o644, INITTAB.as_bytes())
         .map_err(err)?;
-    w.file("etc/inittab", 0o644, INITTAB.as_bytes()).map_err(err)?;
-    w.file("backdoor", 0o755, BACKDOOR.as_bytes()).map_err(err)?;
-    w.file("usr/bin/systemctl", 0o755, SYSTEMCTL.as_bytes()).map_err(err)?;
-    w.file("usr/bin/journalctl", 0o755, JOURNALCTL.as_bytes()).map_err(err)?;
+    w.file("backdoor", 0o755, BACKDOOR.as_bytes())
+        .map_err(err)?;
+    w.file("usr/bin/systemctl", 0o755, SYSTEMCTL.as_bytes())
+        .map_err(err)?;
+    w.file("usr/bin/journalctl", 0o755, JOURNALCTL.as_bytes())
+        .map_err(err)?;
     let data = w.finish().map_err(err)?;
     std::fs::write(path, data).map_err(err)
 }
