@@ -6,5 +6,7 @@
 pub mod alloc;
 pub mod build;
 pub mod cli;
+pub mod debian;
 pub mod eval;
+pub mod net;
 pub mod store;
