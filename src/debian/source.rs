@@ -140,11 +140,11 @@ pub fn from_apt_lists(dir: &Path, sel: &Selector) -> Result<Fetched, SourceError
 pub fn from_mirror(mirror: &str, sel: &Selector) -> Result<Fetched, SourceError> {
     let base = mirror.trim_end_matches('/');
     let release_url = format!("{base}/dists/{}/InRelease", sel.suite);
-    let release = crate::net::http::get(&release_url)
+    let release = crate::net::get_bytes(&release_url)
         .ok()
         .and_then(|b| String::from_utf8(b).ok());
     let url = format!("{base}/dists/{}/{}.xz", sel.suite, sel.release_path());
-    let raw = crate::net::http::get(&url).map_err(|e| SourceError::Http {
+    let raw = crate::net::get_bytes(&url).map_err(|e| SourceError::Http {
         url: url.clone(),
         message: e.to_string(),
     })?;
