@@ -6,5 +6,6 @@
 pub mod alloc;
 pub mod build;
 pub mod cli;
+pub mod debfile;
 pub mod eval;
 pub mod store;

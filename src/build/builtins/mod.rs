@@ -16,6 +16,11 @@ use std::path::{Path, PathBuf};
 
 use super::log::LogSink;
 
+mod fetch_deb;
+mod unpack_deb;
+
+pub use fetch_deb::DEB_DIR_VAR;
+
 /// One output a builtin must create.
 #[derive(Debug, Clone)]
 pub struct BuiltinOutput {
@@ -113,7 +118,10 @@ pub fn io_error<'a>(
 pub type BuiltinFn = fn(&mut BuiltinBuild<'_>) -> Result<(), BuiltinError>;
 
 /// Every builtin builder, by name (without `builtin:`).
-pub const BUILTINS: &[(&str, BuiltinFn)] = &[];
+pub const BUILTINS: &[(&str, BuiltinFn)] = &[
+    ("fetch-deb", fetch_deb::fetch_deb),
+    ("unpack-deb", unpack_deb::unpack_deb),
+];
 
 /// The builtin builder called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<BuiltinFn> {
