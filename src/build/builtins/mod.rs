@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use super::log::LogSink;
 
+mod buildenv;
 mod fetch_deb;
+mod sysrebuild_self;
 mod unpack_deb;
 
 pub use fetch_deb::DEB_DIR_VAR;
@@ -119,7 +121,9 @@ pub type BuiltinFn = fn(&mut BuiltinBuild<'_>) -> Result<(), BuiltinError>;
 
 /// Every builtin builder, by name (without `builtin:`).
 pub const BUILTINS: &[(&str, BuiltinFn)] = &[
+    ("buildenv", buildenv::buildenv),
     ("fetch-deb", fetch_deb::fetch_deb),
+    ("sysrebuild-self", sysrebuild_self::sysrebuild_self),
     ("unpack-deb", unpack_deb::unpack_deb),
 ];
 
