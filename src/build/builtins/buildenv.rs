@@ -165,7 +165,8 @@ impl Merger {
                 Node::Dir(_) => format!("a directory merged from several packages at '/{rel}'"),
             };
             if self.ignore_collisions {
-                self.ignored.push(format!("'{}' and '{old_path}'", src.logical));
+                self.ignored
+                    .push(format!("'{}' and '{old_path}'", src.logical));
                 return Ok(());
             }
             return Err(BuiltinError::Failed(format!(
@@ -202,7 +203,10 @@ impl Merger {
         }
         match node {
             Node::Dir(children) => Ok(children),
-            Node::Link(_) => unreachable!("converted above"),
+            Node::Link(src) => Err(BuiltinError::Failed(format!(
+                "'{}' could not be made a directory at '/{rel}'",
+                src.logical
+            ))),
         }
     }
 
@@ -295,7 +299,12 @@ pub fn buildenv(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
         }
         for name in list_dir(&pkg.real)? {
             let Some(text) = name.to_str() else {
-                merger.add_at(&mut root, name.clone(), name.to_string_lossy().into_owned(), pkg.child(&name))?;
+                merger.add_at(
+                    &mut root,
+                    name.clone(),
+                    name.to_string_lossy().into_owned(),
+                    pkg.child(&name),
+                )?;
                 continue;
             };
             if SKIPPED.contains(&text) {
@@ -315,10 +324,13 @@ pub fn buildenv(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
     b.log.line(&format!(
         "merged {} packages ({} listed)",
         packages.len(),
-        b.env.get("paths").map_or(0, |p| p.split_whitespace().count())
+        b.env
+            .get("paths")
+            .map_or(0, |p| p.split_whitespace().count())
     ));
     for c in &merger.ignored {
-        b.log.line(&format!("warning: ignoring the collision between {c}"));
+        b.log
+            .line(&format!("warning: ignoring the collision between {c}"));
     }
     Ok(())
 }
