@@ -8,4 +8,5 @@ pub mod build;
 pub mod cli;
 pub mod debfile;
 pub mod eval;
+pub mod net;
 pub mod store;

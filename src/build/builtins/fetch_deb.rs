@@ -11,7 +11,7 @@
 //! 2. apt's cache, `/var/cache/apt/archives`, by the same names;
 //! 3. `apt-get download pkg=version`, where `apt-get` is on the `PATH` (the host's apt
 //!    sources must have the version);
-//! 4. each mirror, `<mirror>/<filename>`.
+//! 4. each mirror, `<mirror>/<filename>` (`http://`, `https://` or `file://`).
 //!
 //! When no back end has the right file but one produced a file with another hash, that
 //! file is the output, so the build fails with the usual `hash mismatch in fixed-output
@@ -328,14 +328,11 @@ fn from_mirrors(
     None
 }
 
-/// Copies `url` to `dest`.
+/// Downloads `url` (`http(s)://` or `file://`) to `dest`.
 fn download(url: &str, dest: &Path) -> Result<(), String> {
-    if let Some(path) = url.strip_prefix("file://") {
-        return fs::copy(path, dest)
-            .map(drop)
-            .map_err(|e| crate::build::error::describe(&e));
-    }
-    Err("this build of sysrebuild has no HTTP client yet".to_owned())
+    crate::net::download(url, dest, &mut |_| {})
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
