@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+#[path = "support/http_server.rs"]
+mod http_server;
+
+use http_server::Server;
 use sysrebuild::debfile::ar::write_archive;
 use sysrebuild::debfile::extract::testing::{TestEntry, tar};
 use sysrebuild::store::hash::{Hash, HashAlgo};
@@ -311,25 +315,42 @@ fn fetch_failure_names_the_package_and_every_back_end() {
 }
 
 #[test]
-fn fetch_from_a_file_mirror_and_through_apt_get() {
-    let (_, debs) = real_debs();
-    let mirror = tempfile::tempdir().expect("temp dir");
-    let pin = apt_pin("hello");
-    let dest = mirror.path().join(&pin.filename);
-    fs::create_dir_all(dest.parent().expect("parent")).expect("mirror dirs");
-    let name = pin.filename.rsplit('/').next().expect("file name");
-    fs::copy(debs.join(name), &dest).expect("copy to mirror");
+fn fetch_from_an_http_mirror_after_a_404_and_through_apt() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let deb = make_deb(
+        "pkg-mirror",
+        &[TestEntry::File("./usr/share/m", b"m", 0o644)],
+    );
+    let pool = root.path().join("debian/pool/main/x/pkg-mirror");
+    fs::create_dir_all(&pool).expect("pool");
+    let pin = pin_made_deb(&pool, "pkg-mirror", &deb);
+    let server = Server::start(root.path().to_owned());
     let env = Env::new(&format!(
-        r#"let l = import ./lib.nix; in l.fetch (l.pins.hello // {{ mirrors = "file://{}"; }})"#,
-        mirror.path().display()
+        r#"let l = import ./lib.nix; in {{
+             made = l.fetch ({pin} // {{ mirrors = "{} {}"; }});
+             hello = l.fetch (l.pins.hello // {{ mirrors = "{}"; }});
+           }}"#,
+        server.url("/missing"),
+        server.url("/debian"),
+        server.url("/debian"),
     ));
-    // Not in the (empty) local directory: the mirror or apt provides it.
     let empty = tempfile::tempdir().expect("temp dir");
-    let out = env.build_with("", empty.path());
+    let out = env.build_with("made", empty.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(fs::read(env.real(&path)).expect("fetched"), deb);
+    let file = "pool/main/x/pkg-mirror/pkg-mirror_1.0_all.deb";
+    assert_eq!(server.hits(&format!("/missing/{file}")), 1);
+    assert_eq!(server.hits(&format!("/debian/{file}")), 1);
+
+    // A package apt knows comes from apt's cache or apt-get download, before any mirror.
+    let out = env.build_with("hello", empty.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     let got = Hash::of_file(HashAlgo::Sha256, &env.real(&path)).expect("hash");
-    assert_eq!(got.to_base16(), pin.sha256);
+    let hello = apt_pin("hello");
+    assert_eq!(got.to_base16(), hello.sha256);
+    assert_eq!(server.hits(&format!("/debian/{}", hello.filename)), 0);
 }
 
 #[test]
