@@ -11,7 +11,15 @@
   ./config/shells-environment.nix
   ./config/system-path.nix
   ./system/etc/etc.nix
+  ./system/boot/kernel.nix
+  ./system/boot/loader.nix
   ./system/boot/systemd.nix
   ./system/boot/tmpfiles.nix
   ./tasks/filesystems.nix
+  ./networking/networkd.nix
+  ./networking/firewall.nix
+  ./security/wrappers.nix
+  ./security/sudo.nix
+  ./services/openssh.nix
+  ./services/nginx.nix
 ]

@@ -64,18 +64,8 @@ let
 
   aliasTargets = import ./aliases.nix { arch = debianArch; };
 
-  # --- Part B (branch debunpack): trivial builders, buildEnv, bootstrap tools. ---
-  # Each file is `{ pkgs }: { … }`, merged into the set when present.
-  builderFiles = [
-    ./trivial-builders.nix
-    ./build-env.nix
-    ./bootstrap.nix
-  ];
-  builders =
-    final:
-    builtins.foldl' (
-      acc: file: acc // (if builtins.pathExists file then import file { pkgs = final; } else { })
-    ) { } builderFiles;
+  # Trivial builders, buildEnv, the bootstrap tools and `pkgs.sysrebuild` (builders.nix).
+  builders = final: import ./builders.nix { pkgs = final; };
 
   base =
     final:

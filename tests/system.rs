@@ -122,7 +122,7 @@ fn fstab_profile_and_copied_etc_files() {
     );
     assert_eq!(
         v["profile"],
-        "# Created by sysrebuild from environment.variables and environment.shellAliases.\nexport EDITOR=vi\nalias ll='ls -l'\n"
+        "# Created by sysrebuild from environment.variables and environment.shellAliases.\nexport EDITOR=vi\nexport PATH=/run/wrappers/bin:/usr/local/bin:/usr/bin:/usr/local/sbin:/usr/sbin\nalias ll='ls -l'\n"
     );
     assert_eq!(
         v["banner"],
@@ -175,4 +175,66 @@ fn a_bad_host_name_is_a_type_error_naming_the_file() {
         .expect_err("an invalid host name");
     assert!(err.contains("networking.hostName"), "{err}");
     assert!(err.contains("is not of type"), "{err}");
+}
+
+#[test]
+fn a_server_configuration_generates_its_services() {
+    let v = eval_config(
+        "server.nix",
+        "let e = c.config.environment.etc; in { sshd = e.\"ssh/sshd_config\".text; keys = e.\"ssh/authorized_keys.d/alice\".text; net = e.\"systemd/network/40-eth0.network\".text; fw = c.config.networking.firewall.ruleset; sudoers = e.sudoers.mode; sysctl = e.\"sysctl.d/60-sysrebuild.conf\".text; modules = e.\"modules-load.d/sysrebuild.conf\".text; units = builtins.attrNames c.config.systemd.units; nginx = c.config.services.nginx.configFile.text; failed = builtins.filter (a: !a.assertion) c.config.assertions; wrappers = map (w: { inherit (w) program setuid permissions; }) (builtins.attrValues c.config.security.wrappers); }",
+    )
+    .expect("evaluates");
+    let sshd = v["sshd"].as_str().expect("sshd_config");
+    for line in [
+        "Port 2222\n",
+        "PasswordAuthentication no\n",
+        "PermitRootLogin prohibit-password\n",
+        "KexAlgorithms curve25519-sha256,sntrup761x25519-sha512@openssh.com\n",
+        "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys.d/%u\n",
+    ] {
+        assert!(sshd.contains(line), "{line:?} missing from:\n{sshd}");
+    }
+    assert_eq!(v["keys"], "ssh-ed25519 AAAA alice\n");
+    assert_eq!(
+        v["net"],
+        "[Match]\nName=eth0\n\n[Network]\nDHCP=no\nAddress=192.168.1.2/24\nGateway=192.168.1.1\nDNS=9.9.9.9\n"
+    );
+    // The SSH port is opened by the openssh module, 80 by the configuration.
+    let fw = v["fw"].as_str().expect("ruleset");
+    assert!(fw.contains("tcp dport { 2222, 80 } accept"), "{fw}");
+    assert!(fw.contains("policy drop;"), "{fw}");
+    assert_eq!(v["sudoers"], "0440");
+    assert_eq!(v["sysctl"], "net.ipv4.ip_forward=1\n");
+    assert_eq!(v["modules"], "kvm-intel\n");
+    assert_eq!(
+        v["wrappers"],
+        serde_json::json!([{ "program": "sudo", "setuid": true, "permissions": "4511" }])
+    );
+    let units = v["units"].as_array().expect("units");
+    for unit in [
+        "firewall.service",
+        "nginx.service",
+        "sshd.service",
+        "systemd-networkd.service",
+    ] {
+        assert!(units.iter().any(|u| u == unit), "{unit} missing: {units:?}");
+    }
+    let nginx = v["nginx"].as_str().expect("nginx.conf");
+    assert!(nginx.contains("server_name example.org;\nroot /var/www;\nlocation /api/ {\nproxy_pass http://127.0.0.1:3000;\n}"), "{nginx}");
+    assert_eq!(v["failed"], serde_json::json!([]));
+}
+
+#[test]
+fn conflicting_boot_loaders_fail_an_assertion() {
+    let err = eval_config(
+        "service.nix",
+        "let e = c.extendModules { modules = [ { boot.loader.grub.enable = true; boot.loader.systemd-boot.enable = true; } ]; }; in map (a: a.message) (builtins.filter (a: !a.assertion) e.config.assertions)",
+    )
+    .expect("evaluates");
+    let all = err.to_string();
+    assert!(
+        all.contains("enable either systemd-boot or GRUB, not both"),
+        "{all}"
+    );
+    assert!(all.contains("set boot.loader.grub.device"), "{all}");
 }

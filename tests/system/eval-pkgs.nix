@@ -11,4 +11,9 @@ in {
   tzdata = mk "tzdata" { };
   bash = mk "bash" { } // { shellPath = "/usr/bin/bash"; };
   hello = mk "hello" { };
+  openssh-server = mk "openssh-server" { };
+  nginx = mk "nginx" { };
+  nftables = mk "nftables" { };
+  sudo = mk "sudo" { };
+  linux-image-amd64 = mk "linux-image-amd64" { };
 }

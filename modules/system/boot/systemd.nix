@@ -257,6 +257,7 @@ in
   };
 
   config = {
+    systemd.packages = [ cfg.package ];
     systemd.timers = timersFromStartAt;
 
     systemd.units = unitsOf "service" serviceText cfg.services

@@ -16,6 +16,13 @@ use std::path::{Path, PathBuf};
 
 use super::log::LogSink;
 
+mod buildenv;
+mod fetch_deb;
+mod sysrebuild_self;
+mod unpack_deb;
+
+pub use fetch_deb::DEB_DIR_VAR;
+
 /// One output a builtin must create.
 #[derive(Debug, Clone)]
 pub struct BuiltinOutput {
@@ -113,7 +120,12 @@ pub fn io_error<'a>(
 pub type BuiltinFn = fn(&mut BuiltinBuild<'_>) -> Result<(), BuiltinError>;
 
 /// Every builtin builder, by name (without `builtin:`).
-pub const BUILTINS: &[(&str, BuiltinFn)] = &[];
+pub const BUILTINS: &[(&str, BuiltinFn)] = &[
+    ("buildenv", buildenv::buildenv),
+    ("fetch-deb", fetch_deb::fetch_deb),
+    ("sysrebuild-self", sysrebuild_self::sysrebuild_self),
+    ("unpack-deb", unpack_deb::unpack_deb),
+];
 
 /// The builtin builder called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<BuiltinFn> {
