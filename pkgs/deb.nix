@@ -81,9 +81,10 @@ let
         version = info.version;
         deb = fetch info;
         depends = map lookup info.depends;
+        # `meta.priority` is buildEnv's collision priority (an integer), as in nixpkgs;
+        # Debian's Priority and Section are in `debian.priority` and `debian.section`.
         meta = {
           description = info.description;
-          inherit (info) section priority;
         };
         debian = info;
       };
