@@ -203,6 +203,21 @@ impl Env {
         cmd.output().expect("run sysrebuild")
     }
 
+    /// Builds `attr` with `--deb-dir dir` (and no `$SYSREBUILD_DEB_DIR`).
+    fn build_with_option(&self, attr: &str, dir: &Path) -> Output {
+        Command::new(BIN)
+            .args(["build", "--no-out-link", "--store"])
+            .arg(self.store())
+            .arg("--deb-dir")
+            .arg(dir)
+            .args(["-A", attr])
+            .current_dir(self.dir.path())
+            .env_remove("SYSREBUILD_DEB_DIR")
+            .env_remove("SYSREBUILD_STORE")
+            .output()
+            .expect("run sysrebuild")
+    }
+
     fn build(&self, attr: &str) -> Output {
         self.build_with(attr, &real_debs().1)
     }
@@ -469,7 +484,7 @@ fn made_debs_unpack_with_zstd_and_gzip_and_cycles_merge() {
         "let l = import ./lib.nix; in {{ ab = l.unpack [ {a} {b} ] [ ]; \
          ac = l.unpack [ {a} {c} ] [ ]; }}"
     ));
-    let out = env.build_with("ab", &debs);
+    let out = env.build_with_option("ab", &debs);
     assert!(out.status.success(), "{}", stderr(&out));
     let ab = env.real(String::from_utf8_lossy(&out.stdout).trim());
     assert_eq!(read(&ab.join("usr/bin/b")), "b");

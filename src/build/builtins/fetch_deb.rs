@@ -6,8 +6,9 @@
 //!
 //! The back ends are tried in this order, and the first file whose hash is the expected
 //! one wins:
-//! 1. local directories of `.deb` files: `$SYSREBUILD_DEB_DIR` (`:`-separated), looked up
-//!    by the pool file name and by apt's name (`pkg_1%3a2.0-1_amd64.deb` for epochs);
+//! 1. local directories of `.deb` files: `sysrebuild build --deb-dir DIR`, then
+//!    `$SYSREBUILD_DEB_DIR` (`:`-separated), looked up by the pool file name and by apt's
+//!    name (`pkg_1%3a2.0-1_amd64.deb` for epochs);
 //! 2. apt's cache, `/var/cache/apt/archives`, by the same names;
 //! 3. `apt-get download pkg=version`, where `apt-get` is on the `PATH` (the host's apt
 //!    sources must have the version);
@@ -176,7 +177,7 @@ pub fn fetch_deb(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
     let wanted = Wanted::from_env(b)?;
     let out = b.output("out")?.real.clone();
     let mut attempts = Attempts::default();
-    let found = find_local(&wanted, &mut attempts)
+    let found = find_local(b.deb_dirs, &wanted, &mut attempts)
         .or_else(|| apt_download(b, &wanted, &mut attempts))
         .or_else(|| from_mirrors(b, &wanted, &mut attempts));
     let (source, path) = match (found, attempts.mismatch.take()) {
@@ -201,8 +202,16 @@ pub fn fetch_deb(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
 }
 
 /// Back ends 1 and 2: local directories and apt's cache.
-fn find_local(wanted: &Wanted, attempts: &mut Attempts) -> Option<(String, PathBuf)> {
-    let mut dirs: Vec<(String, PathBuf)> = std::env::var_os(DEB_DIR_VAR)
+fn find_local(
+    deb_dirs: &[PathBuf],
+    wanted: &Wanted,
+    attempts: &mut Attempts,
+) -> Option<(String, PathBuf)> {
+    let mut dirs: Vec<(String, PathBuf)> = deb_dirs
+        .iter()
+        .map(|d| (format!("--deb-dir '{}'", d.display()), d.clone()))
+        .collect();
+    let from_env: Vec<(String, PathBuf)> = std::env::var_os(DEB_DIR_VAR)
         .map(|v| {
             std::env::split_paths(&v)
                 .filter(|d| !d.as_os_str().is_empty())
@@ -210,9 +219,10 @@ fn find_local(wanted: &Wanted, attempts: &mut Attempts) -> Option<(String, PathB
                 .collect()
         })
         .unwrap_or_default();
-    if dirs.is_empty() {
+    if from_env.is_empty() {
         attempts.notes.push(format!("${DEB_DIR_VAR}: not set"));
     }
+    dirs.extend(from_env);
     dirs.push(("apt's cache".to_owned(), PathBuf::from(APT_ARCHIVES)));
     for (source, dir) in dirs {
         let mut seen = false;
@@ -316,7 +326,8 @@ fn from_mirrors(
     for (i, mirror) in mirrors.iter().enumerate() {
         let url = format!("{}/{}", mirror.trim_end_matches('/'), wanted.filename);
         let dest = b.workdir.join(format!("mirror-{i}.deb"));
-        match download(&url, &dest) {
+        b.log.line(&format!("downloading '{url}'"));
+        match download(b, &url, &dest) {
             Ok(()) => {
                 if attempts.check(&url, &dest, &wanted.expected) {
                     return Some((url, dest));
@@ -328,11 +339,22 @@ fn from_mirrors(
     None
 }
 
-/// Downloads `url` (`http(s)://` or `file://`) to `dest`.
-fn download(url: &str, dest: &Path) -> Result<(), String> {
-    crate::net::download(url, dest, &mut |_| {})
-        .map(drop)
-        .map_err(|e| e.to_string())
+/// Downloads `url` (`http(s)://` or `file://`) to `dest`, logging every quarter of it
+/// (`-L` shows the log).
+fn download(b: &mut BuiltinBuild<'_>, url: &str, dest: &Path) -> Result<(), String> {
+    let mut quarters_logged = 0;
+    let log = &mut *b.log;
+    crate::net::download(url, dest, &mut |p| {
+        if let Some(total) = p.total.filter(|&t| t > 0) {
+            let quarters = p.done * 4 / total;
+            if quarters > quarters_logged {
+                quarters_logged = quarters;
+                log.line(&format!("  {}% of {total} bytes", quarters * 25));
+            }
+        }
+    })
+    .map(drop)
+    .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

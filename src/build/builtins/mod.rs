@@ -52,6 +52,8 @@ pub struct BuiltinBuild<'a> {
     pub log: &'a mut LogSink,
     /// `NIX_BUILD_CORES`.
     pub cores: usize,
+    /// Directories of `.deb` files to fetch from first (`--deb-dir`).
+    pub deb_dirs: &'a [PathBuf],
 }
 
 impl BuiltinBuild<'_> {
@@ -151,6 +153,7 @@ mod tests {
             real_store: Path::new("/tmp/s/nix/store"),
             log: &mut log,
             cores: 1,
+            deb_dirs: &[],
         };
         assert_eq!(
             b.real_path("/nix/store/abc-x/bin"),
