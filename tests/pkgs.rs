@@ -5,6 +5,9 @@
 //! lists, with an `InRelease` listing its hash); one test uses this machine's real apt
 //! lists for the core of a bootable system.
 
+#[path = "support/http_server.rs"]
+mod http_server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -613,4 +616,64 @@ fn follow_in_store(root: &Path, path: &Path) -> PathBuf {
         }
     }
     here
+}
+
+/// A mirror (here a server on 127.0.0.1) serves `dists/<suite>/InRelease` and the
+/// `Packages.xz` it lists; the lock records the mirror.
+#[test]
+fn update_from_a_mirror() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("mirror");
+    let dists = root.join("dists/testing");
+    std::fs::create_dir_all(dists.join("main/binary-amd64")).expect("mkdir");
+    std::fs::copy(
+        format!("{FIXTURE_LISTS}/example.org_debian_dists_testing_InRelease"),
+        dists.join("InRelease"),
+    )
+    .expect("copy");
+    let text = std::fs::read(format!(
+        "{FIXTURE_LISTS}/example.org_debian_dists_testing_main_binary-amd64_Packages"
+    ))
+    .expect("fixture");
+    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
+    xz.write_all(&text).expect("xz");
+    std::fs::write(
+        dists.join("main/binary-amd64/Packages.xz"),
+        xz.finish().expect("xz"),
+    )
+    .expect("write");
+    let server = http_server::Server::start(root);
+    let dir = tmp.path();
+    let out = ok(sysrebuild(
+        dir,
+        &[
+            "pkgs",
+            "update",
+            "--store",
+            "store",
+            "--from",
+            &server.base,
+            "--suite",
+            "testing",
+            "--arch",
+            "amd64",
+        ],
+    ));
+    assert!(out.contains("verified against InRelease"), "{out}");
+    let lock = std::fs::read_to_string(dir.join("sysrebuild.lock")).expect("lock");
+    assert!(
+        lock.contains(&format!("from = \"{}\"", server.base)),
+        "{lock}"
+    );
+    assert!(
+        lock.contains(&format!("mirror = \"{}\"", server.base)),
+        "{lock}"
+    );
+    let v = eval_json(dir, "pkgs.hello.deb.mirrors");
+    assert_eq!(v, serde_json::json!(server.base));
+    assert_eq!(
+        server.hits("/dists/testing/main/binary-amd64/Packages.xz"),
+        1
+    );
 }
