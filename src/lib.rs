@@ -8,3 +8,4 @@ pub mod build;
 pub mod cli;
 pub mod eval;
 pub mod store;
+pub mod testhook;

@@ -93,7 +93,15 @@ pub fn realise(
     let drv_shown = sd.display(task.drv_path);
     let outputs = output_paths(task.drv, &drv_shown)?;
     let reals: Vec<PathBuf> = outputs.iter().map(|(_, p)| store.real_path(p)).collect();
-    let _locks = lock_outputs(&reals)?;
+    for (_, p) in &outputs {
+        store.add_temp_root(p)?;
+    }
+    let _locks = lock_outputs(&reals, &|lock| {
+        progress.println(&format!(
+            "waiting for lock on '{}' (another process is building '{drv_shown}')",
+            lock.display()
+        ))
+    })?;
     let mut all_valid = true;
     for (_, p) in &outputs {
         all_valid &= store.is_valid(p)?;
@@ -143,6 +151,7 @@ fn input_closure(
         if closure.contains(&p) {
             continue;
         }
+        store.add_temp_root(&p)?;
         if fs::symlink_metadata(store.real_path(&p)).is_err() {
             return Err(BuildError::MissingInput {
                 drv: drv_shown.to_owned(),
@@ -439,6 +448,7 @@ fn finish_outputs(
         }
         canonicalise(real, &drv_shown)?;
     }
+    crate::testhook::pause("build-output-written");
 
     let candidates: Vec<StorePath> = closure
         .iter()

@@ -86,7 +86,11 @@ pub fn main() -> i32 {
         .name("sysrebuild".into())
         .stack_size(1 << 30)
         .spawn(move || run(cli));
-    match worker.map(|h| h.join()) {
+    let joined = worker.map(|h| h.join());
+    // The temporary roots die with the process (a killed process's file is removed by
+    // the next collection).
+    crate::store::local::temproots::remove_own_files();
+    match joined {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => 101,
         Err(e) => {

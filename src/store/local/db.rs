@@ -350,6 +350,7 @@ impl StoreDb {
                 .map_err(err(format!("recording a reference of '{p}'")))?;
             }
         }
+        crate::testhook::pause("register");
         tx.commit().map_err(err("committing".into()))
     }
 

@@ -3,13 +3,17 @@
 //! files (`<real path>.lock`).
 //!
 //! `fcntl` locks belong to the process, so they only exclude other processes (other
-//! `sysrebuild` or `nix` invocations); that is what they are for.
+//! `sysrebuild` or `nix` invocations), and closing any descriptor of a file drops all of
+//! the process's locks on it. [`PathLock`] therefore also claims its path inside this
+//! process first, so two threads never hold (or open) the same path lock at once.
 
+use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::error::{LocalStoreError, io_error};
 
@@ -109,29 +113,85 @@ impl HeldLock {
     }
 }
 
-/// The lock on one store path while it is being added: `<real path>.lock`, deleted on
-/// release as Nix does (writing a byte into it first, so that a process that opened the
-/// old file before the deletion notices it is stale and retries).
+/// The lock on one store path while it is being added or built: `<real path>.lock`,
+/// deleted on release as Nix does (writing a byte into it first, so that a process that
+/// opened the old file before the deletion notices it is stale and retries). Nix 2.8
+/// locks outputs the same way, so `nix-build` and sysrebuild wait for each other.
 #[derive(Debug)]
 pub struct PathLock {
-    lock: HeldLock,
+    lock: Option<HeldLock>,
+    claim: PathBuf,
+}
+
+/// The lock files claimed by threads of this process (see the module documentation).
+static CLAIMED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+/// Signalled whenever a claim is released.
+static RELEASED: Condvar = Condvar::new();
+
+fn claimed() -> MutexGuard<'static, BTreeSet<PathBuf>> {
+    // A panic while holding the set cannot leave it inconsistent (single inserts and
+    // removes), so a poisoned mutex is still usable.
+    CLAIMED.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl PathLock {
-    /// Locks the store object at `real_path` exclusively, waiting for other holders.
-    pub fn acquire(real_path: &Path) -> Result<PathLock, LocalStoreError> {
+    /// The lock file of the store object at `real_path`.
+    pub fn lock_file_of(real_path: &Path) -> PathBuf {
         let mut name = real_path.as_os_str().to_owned();
         name.push(".lock");
-        let lock_path = PathBuf::from(name);
+        PathBuf::from(name)
+    }
+
+    /// Locks the store object at `real_path` exclusively, waiting for other holders
+    /// (threads of this process and other processes).
+    pub fn acquire(real_path: &Path) -> Result<PathLock, LocalStoreError> {
         loop {
-            let lock = HeldLock::acquire(&lock_path, LockKind::Write)?;
-            let meta = lock
-                .file
+            // Waiting never gives up, so this returns on the first pass.
+            if let Some(lock) = Self::acquire_inner(real_path, true)? {
+                return Ok(lock);
+            }
+        }
+    }
+
+    /// Like [`PathLock::acquire`] but returns `None` at once when another thread or
+    /// process holds the lock.
+    pub fn try_acquire(real_path: &Path) -> Result<Option<PathLock>, LocalStoreError> {
+        Self::acquire_inner(real_path, false)
+    }
+
+    fn acquire_inner(real_path: &Path, wait: bool) -> Result<Option<PathLock>, LocalStoreError> {
+        let lock_path = Self::lock_file_of(real_path);
+        {
+            let mut set = claimed();
+            while set.contains(&lock_path) {
+                if !wait {
+                    return Ok(None);
+                }
+                set = RELEASED.wait(set).unwrap_or_else(|e| e.into_inner());
+            }
+            set.insert(lock_path.clone());
+        }
+        // From here on the claim is released by `PathLock`'s drop, or below on failure.
+        let mut guard = PathLock {
+            lock: None,
+            claim: lock_path.clone(),
+        };
+        loop {
+            let file =
+                open_lock_file(&lock_path, true).map_err(io_error("opening lock file", &lock_path))?;
+            if !lock_file(&file, LockKind::Write, wait).map_err(io_error("locking", &lock_path))? {
+                return Ok(None);
+            }
+            let meta = file
                 .metadata()
                 .map_err(io_error("getting status of", &lock_path))?;
             // A non-empty lock file was released and deleted by its previous holder.
             if meta.len() == 0 {
-                return Ok(PathLock { lock });
+                guard.lock = Some(HeldLock {
+                    file,
+                    path: lock_path,
+                });
+                return Ok(Some(guard));
             }
         }
     }
@@ -139,8 +199,13 @@ impl PathLock {
 
 impl Drop for PathLock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.lock.path);
-        let _ = (&self.lock.file).write_all(b"d");
+        if let Some(lock) = self.lock.take() {
+            let _ = std::fs::remove_file(&lock.path);
+            let _ = (&lock.file).write_all(b"d");
+            drop(lock);
+        }
+        claimed().remove(&self.claim);
+        RELEASED.notify_all();
     }
 }
 
@@ -158,6 +223,29 @@ mod tests {
         }
         assert!(!tmp.path().join("abc-x.lock").exists());
         let _again = PathLock::acquire(&obj).expect("relock");
+    }
+
+    #[test]
+    fn threads_of_one_process_exclude_each_other() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let obj = tmp.path().join("abc-y");
+        let first = PathLock::acquire(&obj).expect("lock");
+        assert!(PathLock::try_acquire(&obj).expect("try").is_none());
+        let order = Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let _second = PathLock::acquire(&obj).expect("lock in thread");
+                order.lock().expect("order").push("second");
+            });
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            order.lock().expect("order").push("first released");
+            drop(first);
+        });
+        assert_eq!(
+            *order.lock().expect("order"),
+            vec!["first released", "second"]
+        );
+        assert!(PathLock::try_acquire(&obj).expect("try").is_some());
     }
 
     #[test]
