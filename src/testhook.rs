@@ -5,8 +5,8 @@
 //! [`pause`] does nothing.
 //!
 //! Points: `register` (inside the transaction registering build outputs, before it
-//! commits), `gc-after-lock` (a collection holding `gc.lock`, serving its roots socket,
-//! before it reads the roots), `build-output-written` (a build's outputs are in place in
+//! commits), `gc-before-delete` (a collection holding `gc.lock` and serving its roots
+//! socket has read the roots files and chosen the dead paths, before it deletes any), `build-output-written` (a build's outputs are in place in
 //! the store, before they are hashed and registered).
 
 use std::io::Write;

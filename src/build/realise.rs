@@ -371,6 +371,12 @@ fn build_in_dir(
     let outcome = run_builder(&inv, &mut log);
     let failure = match outcome {
         Ok(Outcome::Success) => None,
+        Ok(Outcome::Failed(_)) if file_system_full(&top) => Some(BuildError::NoSpace {
+            drv: drv_shown.clone(),
+            dir: top.clone(),
+            log_tail: log.tail(),
+            log_path: log.path().to_owned(),
+        }),
         Ok(Outcome::Failed(status)) => Some(BuildError::BuilderFailed {
             drv: drv_shown.clone(),
             status,
@@ -391,6 +397,12 @@ fn build_in_dir(
         let _ = remove_tree(&top);
     }
     result
+}
+
+/// Whether the file system holding `dir` has no space left (checked when a builder fails,
+/// before its files are removed, to say why).
+fn file_system_full(dir: &Path) -> bool {
+    nix::sys::statvfs::statvfs(dir).is_ok_and(|st| st.blocks_available() == 0)
 }
 
 fn keep_or_remove(cfg: &BuildConfig, progress: &Progress, top: &Path, workdir: &Path, drv: &str) {

@@ -66,9 +66,13 @@ pub fn main() -> i32 {
     install_panic_hook();
     // The sandbox helper must stay single-threaded: dispatch before anything else.
     let mut raw_args = std::env::args_os().skip(1);
-    if raw_args.next().is_some_and(|a| a == "__sandbox") {
-        let spec = raw_args.next().map(|s| s.to_string_lossy().into_owned());
-        return crate::build::sandbox::helper_main(spec.as_deref().unwrap_or(""));
+    match raw_args.next() {
+        Some(a) if a == "__sandbox" => {
+            let spec = raw_args.next().map(|s| s.to_string_lossy().into_owned());
+            return crate::build::sandbox::helper_main(spec.as_deref().unwrap_or(""));
+        }
+        Some(a) if a == "__guard" => return crate::build::guard::guard_main(raw_args),
+        _ => {}
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

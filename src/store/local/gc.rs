@@ -12,10 +12,10 @@ use std::os::unix::fs::MetadataExt;
 use super::LocalStore;
 use super::error::{LocalStoreError, io_error};
 use super::fsutil::remove_tree;
+use super::gc_socket::RootsServer;
 use super::lock::{HeldLock, LockKind};
 use super::roots::Roots;
-use super::gc_socket::RootsServer;
-use super::temproots::{FoundTempRoots, find_temp_roots, local_collection};
+use super::temproots::{FoundTempRoots, find_temp_roots};
 use crate::store::path::StorePath;
 
 /// Dead paths invalidated in one transaction (clients announcing a root for one of them
@@ -145,12 +145,10 @@ impl LocalStore {
 
     /// Runs a garbage collection (serialised with others by `gc.lock`).
     pub fn collect_garbage(&mut self, action: &GcAction) -> Result<GcResult, LocalStoreError> {
-        let _no_local_roots = local_collection();
         let _gc_lock = HeldLock::acquire(&self.layout().gc_lock(), LockKind::Write)?;
         // From now on no process can append to its roots file (that takes a shared lock
         // on `gc.lock`): new roots come through the socket, served until the end.
         let server = RootsServer::start(self.layout())?;
-        crate::testhook::pause("gc-after-lock");
         let (roots, temp) = self.all_roots_locked()?;
         let live = self.liveness(roots)?;
         let valid = self.db().all_valid_paths()?;
@@ -196,6 +194,7 @@ impl LocalStore {
             planned += self.db().path_info(&p)?.map(|i| i.nar_size).unwrap_or(0);
             batch.push(p);
         }
+        crate::testhook::pause("gc-before-delete");
         let mut result = GcResult::default();
         let mut keep = HashSet::new();
         for chunk in batch.chunks(DELETION_CHUNK) {
@@ -220,15 +219,14 @@ impl LocalStore {
         result: &mut GcResult,
     ) -> Result<(), LocalStoreError> {
         let mut lookup_error = None;
-        let deletable = server.begin_deletion(chunk, keep, &mut |p| {
-            match self.db().references(p) {
+        let deletable =
+            server.begin_deletion(chunk, keep, &mut |p| match self.db().references(p) {
                 Ok(refs) => refs.into_iter().collect(),
                 Err(e) => {
                     lookup_error = Some(e);
                     Vec::new()
                 }
-            }
-        });
+            });
         let outcome = (|| {
             if let Some(e) = lookup_error {
                 return Err(e);
@@ -274,7 +272,10 @@ impl LocalStore {
                 continue;
             }
             let mut keep = HashSet::new();
-            if server.begin_deletion(std::slice::from_ref(&p), &mut keep, &mut |_| Vec::new()).is_empty() {
+            if server
+                .begin_deletion(std::slice::from_ref(&p), &mut keep, &mut |_| Vec::new())
+                .is_empty()
+            {
                 continue;
             }
             eprintln!("deleting '{}'", self.store_dir().display(&p));

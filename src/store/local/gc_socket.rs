@@ -285,17 +285,14 @@ mod tests {
         assert!(server.is_rooted(&a));
         let mut keep = HashSet::new();
         let refs_of_a = b.clone();
-        let deletable = server.begin_deletion(
-            &[a.clone(), b.clone(), c.clone()],
-            &mut keep,
-            &mut |p| {
+        let deletable =
+            server.begin_deletion(&[a.clone(), b.clone(), c.clone()], &mut keep, &mut |p| {
                 if *p == a {
                     vec![refs_of_a.clone()]
                 } else {
                     vec![]
                 }
-            },
-        );
+            });
         assert_eq!(deletable, vec![c.clone()]);
         // A client announcing a path being deleted is answered once it is gone.
         let shown_c = layout.store_dir().display(&c);

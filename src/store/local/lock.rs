@@ -1,19 +1,19 @@
-//! POSIX (`fcntl`) file locks as Nix uses them: the big store lock
+//! File locks as Nix 2.8 takes them: `flock(2)` on the big store lock
 //! (`db/big-lock`), the GC lock (`gc.lock`), temporary-roots files and per-path lock
-//! files (`<real path>.lock`).
+//! files (`<real path>.lock`), so that sysrebuild and Nix processes using one store
+//! exclude each other. (Nix's `lockFile` is `flock`, not `fcntl`: checked with `strace`
+//! on `nix-store --add`. SQLite's own locks on `db.sqlite` are `fcntl` locks, its
+//! business.)
 //!
-//! `fcntl` locks belong to the process, so they only exclude other processes (other
-//! `sysrebuild` or `nix` invocations), and closing any descriptor of a file drops all of
-//! the process's locks on it. [`PathLock`] therefore also claims its path inside this
-//! process first, so two threads never hold (or open) the same path lock at once.
+//! An `flock` lock belongs to the open file description, so two threads of one process
+//! that each open the lock file exclude each other just as two processes do, and
+//! closing another descriptor of the file does not drop a lock.
 
-use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::error::{LocalStoreError, io_error};
 
@@ -28,32 +28,27 @@ pub enum LockKind {
     Unlock,
 }
 
-/// Sets the lock on the whole of `file`. With `wait`, blocks until it is granted and
-/// returns `true`; without, returns `false` when another process holds a conflicting
-/// lock.
+/// Sets the lock on `file`. With `wait`, blocks until it is granted and returns `true`;
+/// without, returns `false` when another holder has a conflicting lock.
 pub fn lock_file(file: &File, kind: LockKind, wait: bool) -> io::Result<bool> {
-    let l_type = match kind {
-        LockKind::Read => libc::F_RDLCK,
-        LockKind::Write => libc::F_WRLCK,
-        LockKind::Unlock => libc::F_UNLCK,
+    let mut op = match kind {
+        LockKind::Read => libc::LOCK_SH,
+        LockKind::Write => libc::LOCK_EX,
+        LockKind::Unlock => libc::LOCK_UN,
     };
-    // SAFETY: `flock` is plain data; zero is a valid value for every field.
-    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
-    fl.l_type = l_type as libc::c_short;
-    fl.l_whence = libc::SEEK_SET as libc::c_short;
-    fl.l_start = 0;
-    fl.l_len = 0;
-    let cmd = if wait { libc::F_SETLKW } else { libc::F_SETLK };
+    if !wait {
+        op |= libc::LOCK_NB;
+    }
     loop {
-        // SAFETY: the descriptor is open for the lifetime of `file`; `fl` is valid.
-        let r = unsafe { libc::fcntl(file.as_raw_fd(), cmd, &fl) };
+        // SAFETY: the descriptor is open for the lifetime of `file`.
+        let r = unsafe { libc::flock(file.as_raw_fd(), op) };
         if r == 0 {
             return Ok(true);
         }
         let e = io::Error::last_os_error();
         match e.raw_os_error() {
             Some(libc::EINTR) => continue,
-            Some(libc::EACCES) | Some(libc::EAGAIN) if !wait => return Ok(false),
+            Some(libc::EWOULDBLOCK) if !wait => return Ok(false),
             _ => return Err(e),
         }
     }
@@ -119,19 +114,7 @@ impl HeldLock {
 /// locks outputs the same way, so `nix-build` and sysrebuild wait for each other.
 #[derive(Debug)]
 pub struct PathLock {
-    lock: Option<HeldLock>,
-    claim: PathBuf,
-}
-
-/// The lock files claimed by threads of this process (see the module documentation).
-static CLAIMED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
-/// Signalled whenever a claim is released.
-static RELEASED: Condvar = Condvar::new();
-
-fn claimed() -> MutexGuard<'static, BTreeSet<PathBuf>> {
-    // A panic while holding the set cannot leave it inconsistent (single inserts and
-    // removes), so a poisoned mutex is still usable.
-    CLAIMED.lock().unwrap_or_else(|e| e.into_inner())
+    lock: HeldLock,
 }
 
 impl PathLock {
@@ -153,32 +136,17 @@ impl PathLock {
         }
     }
 
-    /// Like [`PathLock::acquire`] but returns `None` at once when another thread or
-    /// process holds the lock.
+    /// Like [`PathLock::acquire`] but returns `None` at once when another holder (a
+    /// thread of this process or another process) has the lock.
     pub fn try_acquire(real_path: &Path) -> Result<Option<PathLock>, LocalStoreError> {
         Self::acquire_inner(real_path, false)
     }
 
     fn acquire_inner(real_path: &Path, wait: bool) -> Result<Option<PathLock>, LocalStoreError> {
         let lock_path = Self::lock_file_of(real_path);
-        {
-            let mut set = claimed();
-            while set.contains(&lock_path) {
-                if !wait {
-                    return Ok(None);
-                }
-                set = RELEASED.wait(set).unwrap_or_else(|e| e.into_inner());
-            }
-            set.insert(lock_path.clone());
-        }
-        // From here on the claim is released by `PathLock`'s drop, or below on failure.
-        let mut guard = PathLock {
-            lock: None,
-            claim: lock_path.clone(),
-        };
         loop {
-            let file =
-                open_lock_file(&lock_path, true).map_err(io_error("opening lock file", &lock_path))?;
+            let file = open_lock_file(&lock_path, true)
+                .map_err(io_error("opening lock file", &lock_path))?;
             if !lock_file(&file, LockKind::Write, wait).map_err(io_error("locking", &lock_path))? {
                 return Ok(None);
             }
@@ -187,11 +155,12 @@ impl PathLock {
                 .map_err(io_error("getting status of", &lock_path))?;
             // A non-empty lock file was released and deleted by its previous holder.
             if meta.len() == 0 {
-                guard.lock = Some(HeldLock {
-                    file,
-                    path: lock_path,
-                });
-                return Ok(Some(guard));
+                return Ok(Some(PathLock {
+                    lock: HeldLock {
+                        file,
+                        path: lock_path,
+                    },
+                }));
             }
         }
     }
@@ -199,13 +168,8 @@ impl PathLock {
 
 impl Drop for PathLock {
     fn drop(&mut self) {
-        if let Some(lock) = self.lock.take() {
-            let _ = std::fs::remove_file(&lock.path);
-            let _ = (&lock.file).write_all(b"d");
-            drop(lock);
-        }
-        claimed().remove(&self.claim);
-        RELEASED.notify_all();
+        let _ = std::fs::remove_file(&self.lock.path);
+        let _ = (&self.lock.file).write_all(b"d");
     }
 }
 
@@ -231,7 +195,7 @@ mod tests {
         let obj = tmp.path().join("abc-y");
         let first = PathLock::acquire(&obj).expect("lock");
         assert!(PathLock::try_acquire(&obj).expect("try").is_none());
-        let order = Mutex::new(Vec::new());
+        let order = std::sync::Mutex::new(Vec::new());
         std::thread::scope(|s| {
             s.spawn(|| {
                 let _second = PathLock::acquire(&obj).expect("lock in thread");

@@ -1,6 +1,7 @@
 //! Temporary GC roots, with Nix 2.8's protocol: each process lists the store paths it is
 //! using in `temproots/<pid>` (NUL-terminated), a file it keeps write-locked while it
-//! lives (so a collector can tell a live owner from a dead one).
+//! lives (so a collector can tell a live owner from a dead one). Locks are `flock`
+//! locks, as Nix's (see [`super::lock`]).
 //!
 //! To add a root, a process takes a shared lock on `gc.lock` without waiting and, while
 //! holding it, appends the path. If the lock is refused, a collection is running (it
@@ -9,17 +10,16 @@
 //! and waits for its acknowledgement before appending. Either way, a path is a root
 //! before the process goes on to check that it is valid and use it.
 //!
-//! The file is one per process and store, shared by every [`super::LocalStore`] the
-//! process opens (a second descriptor of it, once closed, would drop the process's
-//! lock); it is removed at exit by [`remove_own_files`]. A collection running in this
-//! process excludes adding roots in this process ([`local_collection`]): both use
-//! `fcntl` locks on `gc.lock`, which threads of one process do not exclude.
+//! The file is one per process and store (Nix's name is the pid), shared by every
+//! [`super::LocalStore`] the process opens; it is removed at exit by
+//! [`remove_own_files`]. A collection running in this process is told about new roots
+//! of its other threads through the socket like any other.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, RwLock, RwLockWriteGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::error::{LocalStoreError, io_error};
@@ -42,17 +42,10 @@ struct TempRootsFile {
 
 /// The process's roots files, by state directory.
 static FILES: Mutex<BTreeMap<PathBuf, TempRootsFile>> = Mutex::new(BTreeMap::new());
-/// Held exclusively while this process collects garbage.
-static LOCAL_GC: RwLock<()> = RwLock::new(());
 
 fn files() -> MutexGuard<'static, BTreeMap<PathBuf, TempRootsFile>> {
     // Every update of the map is a single insert; a panic elsewhere leaves it usable.
     FILES.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Keeps this process from adding temporary roots while it collects garbage.
-pub fn local_collection() -> RwLockWriteGuard<'static, ()> {
-    LOCAL_GC.write().unwrap_or_else(|e| e.into_inner())
 }
 
 impl TempRootsFile {
@@ -141,7 +134,6 @@ impl TempRootsFile {
 
 /// Records the logical store path `root` as a temporary root of this process.
 pub fn add_temp_root(layout: &StoreLayout, root: &str) -> Result<(), LocalStoreError> {
-    let _no_local_gc = LOCAL_GC.read().unwrap_or_else(|e| e.into_inner());
     let mut files = files();
     let key = layout.state_dir();
     if !files.contains_key(&key) {
@@ -249,9 +241,7 @@ mod tests {
         add_temp_root(&layout, a).expect("add again");
         let found = find_temp_roots(&layout).expect("find");
         assert_eq!(found.roots.len(), 2);
-        let own = layout
-            .temproots_dir()
-            .join(std::process::id().to_string());
+        let own = layout.temproots_dir().join(std::process::id().to_string());
         assert_eq!(
             fs::read(&own).expect("own file"),
             format!("{a}\0{b}\0").into_bytes()
