@@ -156,3 +156,49 @@ fn options_command_shows_definitions() {
         "{err}"
     );
 }
+
+#[test]
+fn options_command_lists_submodule_options_and_hides_invisible_ones() {
+    let (ok, out, err) = sysrebuild_options(&["-f", "config.nix"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("users.users.<name>.home\n    type: path"),
+        "{out}"
+    );
+    assert!(!out.contains("secret"), "{out}");
+}
+
+#[test]
+fn options_command_renders_documentation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (format, file, expected) in [
+        (
+            "markdown",
+            "options.md",
+            "## users.users.\\<name\\>.home\n\nThe user's *home* directory",
+        ),
+        (
+            "html",
+            "options.html",
+            "<p>The user's <em>home</em> directory, see <code>passwd(5)</code>.</p>",
+        ),
+        (
+            "man",
+            "options.5",
+            "The user's \\fIhome\\fR directory, see \\fBpasswd(5)\\fR.",
+        ),
+    ] {
+        let path = dir.path().join(file);
+        let path_str = path.to_str().expect("UTF-8 path");
+        let (ok, out, err) =
+            sysrebuild_options(&["-f", "config.nix", "--format", format, "-o", path_str]);
+        assert!(ok, "{format}: {err}");
+        assert!(out.is_empty(), "{format}: {out}");
+        let text = std::fs::read_to_string(&path).expect("documentation written");
+        assert!(text.contains(expected), "{format}:\n{text}");
+        assert!(text.contains("networking.hostName"), "{format}:\n{text}");
+    }
+    let (ok, _, err) = sysrebuild_options(&["-f", "config.nix", "--format", "pdf"]);
+    assert!(!ok);
+    assert!(err.contains("invalid value 'pdf'"), "{err}");
+}

@@ -134,6 +134,16 @@ pub enum BuildError {
         /// The builtin's name.
         builtin: String,
     },
+    /// A builtin builder failed.
+    #[error("builtin:{builtin} failed to build '{drv}': {message}")]
+    BuiltinFailed {
+        /// The derivation's path.
+        drv: String,
+        /// The builtin's name.
+        builtin: String,
+        /// What went wrong.
+        message: String,
+    },
     /// An input of a derivation is missing from the store.
     #[error("input '{input}' of '{drv}' is not in the store")]
     MissingInput {

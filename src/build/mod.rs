@@ -9,11 +9,13 @@
 //! - [`run`]: starting a builder (sandboxed through [`sandbox`], or unsandboxed under
 //!   [`guard`] so that it dies with sysrebuild), its log and timeout.
 //! - [`env`]: the builder's environment.
+//! - [`builtins`]: builders that run inside sysrebuild (`builtin:NAME`).
 //! - [`canon`] / [`refs`]: canonicalising outputs and scanning them for references.
 //! - [`lock`]: per-output locks shared between processes.
 //! - [`log`]: build log files.
 //! - [`progress`]: reporting progress on the terminal.
 
+pub mod builtins;
 pub mod canon;
 pub mod db_store;
 pub mod env;

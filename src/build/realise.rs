@@ -9,6 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::builtins::{self, BuiltinBuild, BuiltinOutput};
 use super::canon::canonicalise;
 use super::env::{EnvLayout, build_env};
 use super::error::{BuildError, BuildResult, io_err};
@@ -116,7 +117,9 @@ pub fn realise(
             host: host_system(),
         });
     }
-    if let Some(name) = task.drv.builder.strip_prefix("builtin:") {
+    if let Some(name) = task.drv.builder.strip_prefix("builtin:")
+        && builtins::lookup(name).is_none()
+    {
         return Err(BuildError::UnsupportedBuiltin {
             drv: drv_shown,
             builtin: name.to_owned(),
@@ -291,6 +294,9 @@ fn build_in_dir(
     let sd = store.store_dir();
     let drv_shown = sd.display(task.drv_path);
     let top = new_build_dir(store)?;
+    if let Some(name) = task.drv.builder.strip_prefix("builtin:") {
+        return build_builtin(store, cfg, progress, task, outputs, closure, &top, name);
+    }
     let network = task.drv.is_fixed_output();
     let logical_store = sd.as_str().to_owned();
     let real_store = outputs
@@ -347,18 +353,7 @@ fn build_in_dir(
         }
     }
 
-    let name = task.drv_path.name().trim_end_matches(".drv").to_owned();
-    let log_file = log_path(&store.log_dir(), task.drv_path.base_name());
-    let mut log = if cfg.print_logs {
-        let prefix = format!("{name}> ");
-        let bar = progress.line_printer();
-        LogSink::create(
-            log_file,
-            Some(Box::new(move |l: &str| bar(&format!("{prefix}{l}")))),
-        )?
-    } else {
-        LogSink::create(log_file, None)?
-    };
+    let mut log = open_log(store, cfg, progress, task)?;
 
     let inv = Invocation {
         drv: drv_shown.clone(),
@@ -403,6 +398,86 @@ fn build_in_dir(
 /// before its files are removed, to say why).
 fn file_system_full(dir: &Path) -> bool {
     nix::sys::statvfs::statvfs(dir).is_ok_and(|st| st.blocks_available() == 0)
+}
+
+/// Runs a builtin builder (see [`builtins`]) in this process, then finishes its outputs
+/// as any build's.
+#[allow(clippy::too_many_arguments)]
+fn build_builtin(
+    store: &dyn BuildStore,
+    cfg: &BuildConfig,
+    progress: &Progress,
+    task: &BuildTask<'_>,
+    outputs: &[(String, StorePath)],
+    closure: &BTreeSet<StorePath>,
+    top: &Path,
+    name: &str,
+) -> BuildResult<()> {
+    let sd = store.store_dir();
+    let drv_shown = sd.display(task.drv_path);
+    let builtin = builtins::lookup(name).ok_or_else(|| BuildError::UnsupportedBuiltin {
+        drv: drv_shown.clone(),
+        builtin: name.to_owned(),
+    })?;
+    let workdir = top.join("build");
+    mkdir(&workdir, 0o700)?;
+    let built: Vec<BuiltinOutput> = outputs
+        .iter()
+        .map(|(output, path)| BuiltinOutput {
+            name: output.clone(),
+            logical: sd.display(path),
+            real: store.real_path(path),
+        })
+        .collect();
+    let real_store = built
+        .first()
+        .and_then(|o| o.real.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from(sd.as_str()));
+    let mut log = open_log(store, cfg, progress, task)?;
+    let mut build = BuiltinBuild {
+        drv: &drv_shown,
+        env: &task.drv.env,
+        outputs: &built,
+        workdir: &workdir,
+        logical_store: sd.as_str(),
+        real_store: &real_store,
+        log: &mut log,
+        cores: cfg.cores,
+    };
+    let result = builtin(&mut build)
+        .map_err(|e| BuildError::BuiltinFailed {
+            drv: drv_shown.clone(),
+            builtin: name.to_owned(),
+            message: e.to_string(),
+        })
+        .and_then(|()| finish_outputs(store, task, outputs, closure, top, false));
+    if result.is_err() {
+        keep_or_remove(cfg, progress, top, &workdir, &drv_shown);
+    } else {
+        let _ = remove_tree(top);
+    }
+    result
+}
+
+/// The derivation's log file (echoed with `-L`).
+fn open_log(
+    store: &dyn BuildStore,
+    cfg: &BuildConfig,
+    progress: &Progress,
+    task: &BuildTask<'_>,
+) -> BuildResult<LogSink> {
+    let name = task.drv_path.name().trim_end_matches(".drv").to_owned();
+    let log_file = log_path(&store.log_dir(), task.drv_path.base_name());
+    if cfg.print_logs {
+        let prefix = format!("{name}> ");
+        let bar = progress.line_printer();
+        LogSink::create(
+            log_file,
+            Some(Box::new(move |l: &str| bar(&format!("{prefix}{l}")))),
+        )
+    } else {
+        LogSink::create(log_file, None)
+    }
 }
 
 fn keep_or_remove(cfg: &BuildConfig, progress: &Progress, top: &Path, workdir: &Path, drv: &str) {

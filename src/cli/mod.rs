@@ -8,6 +8,7 @@ mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;
 mod options_cmd;
+mod options_doc;
 mod store;
 
 use clap::{Parser, Subcommand};

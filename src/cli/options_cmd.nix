@@ -17,8 +17,15 @@ let
     if !(o ? example) then null
     else if builtins.isAttrs o.example && o.example ? text then o.example.text
     else pretty o.example;
+  # Options below submodule-typed options (`users.users.<name>.home`) are listed too,
+  # as NixOS's manual lists them.
+  subOptions = o:
+    let r = builtins.tryEval (o.type.getSubOptions o.loc); in
+    if r.success && builtins.isAttrs r.value then r.value else { };
   collect = o:
-    if lib.isOption o then [ o ]
+    if lib.isOption o then
+      (if (o.visible or true) == false then [ ]
+       else [ o ] ++ (if (o.visible or true) == "shallow" then [ ] else collect (subOptions o)))
     else if builtins.isAttrs o then lib.concatMap (n: collect o.${n}) (builtins.attrNames o)
     else [ ];
   describe = o: {

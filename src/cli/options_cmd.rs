@@ -2,8 +2,9 @@
 //! and every definition of it.
 
 use super::eval_args::{EvalArgs, current_dir};
+use super::options_doc::{DocFormat, OptionDoc, render};
 use crate::eval::Evaluator;
-use crate::eval::error::EvalResult;
+use crate::eval::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::print::to_json;
 use crate::eval::source::Span;
 use clap::{Args, Subcommand};
@@ -27,6 +28,15 @@ pub struct OptionsCommand {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Render the listed options as documentation: Markdown, HTML or a man page.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    format: Option<DocFormat>,
+    /// The documentation's title (with --format).
+    #[arg(long, default_value = "sysrebuild options", requires = "format")]
+    title: String,
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
     #[command(flatten)]
     eval: EvalArgs,
 }
@@ -45,10 +55,19 @@ impl OptionsCommand {
     pub fn run(self) -> i32 {
         let mut ev = Evaluator::new(self.eval.settings());
         let code = match self.evaluate(&mut ev) {
-            Ok(text) => {
-                print!("{text}");
-                0
-            }
+            Ok(text) => match &self.output {
+                None => {
+                    print!("{text}");
+                    0
+                }
+                Some(file) => match std::fs::write(file, text) {
+                    Ok(()) => 0,
+                    Err(e) => {
+                        eprintln!("error: writing '{}': {e}", file.display());
+                        1
+                    }
+                },
+            },
             Err(e) => {
                 eprint!("{}", e.render(&ev.sources));
                 1
@@ -82,6 +101,17 @@ impl OptionsCommand {
         let json = to_json(ev, &v, Span::NONE, &mut Default::default())?;
         if self.json {
             return Ok(format!("{json}\n"));
+        }
+        if let (Some(format), None) = (self.format, &self.show) {
+            let options: Vec<OptionDoc> = serde_json::from_str(&json).map_err(|e| {
+                EvalError::new(
+                    ErrorKind::Other,
+                    format!("unexpected option data: {e}"),
+                    Span::NONE,
+                )
+            })?;
+            return render(format, &self.title, &options)
+                .map_err(|e| EvalError::new(ErrorKind::Other, e.to_string(), Span::NONE));
         }
         let data: Json = serde_json::from_str(&json).unwrap_or(Json::Null);
         Ok(match &self.show {
