@@ -155,8 +155,8 @@ def bench(args, sr, have_nix, tmp):
     t_ours, _ = run([sr, "instantiate", "--store", str(q_ours), str(files)], env)
     t_nix = run(["nix-instantiate", "--store", str(q_nix), str(files)], qenv)[0] if have_nix else None
     row(f"instantiate {args.paths} toFile paths", t_ours, t_nix)
-    _, last = run([sr, "eval", "--raw", "-E", f"(import {files}).last"], env)
-    last = last.strip() or None
+    _, last = run([sr, "eval", "-E", f"(import {files}).last"], env)
+    last = last.strip().strip('"') or None
     if last is None:
         sys.exit("error: cannot evaluate the closure root")
     t_ours, out = best([sr, "store", "--store", str(q_ours), "query", "--requisites", last], args.runs, env)

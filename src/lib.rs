@@ -7,5 +7,6 @@ pub mod alloc;
 pub mod build;
 pub mod cli;
 pub mod eval;
+pub mod net;
 pub mod store;
 pub mod testhook;

@@ -526,6 +526,12 @@ impl Evaluator {
                     None => Thunk::pending(expr, env.clone()),
                 }
             }
+            // A function is a value already: making it cannot fail or diverge, and
+            // costs one allocation like the thunk it saves (every `lib.f` is one).
+            ExprKind::Lambda(def) => Value::Lambda(Rc::new(Closure {
+                def,
+                env: env.clone(),
+            })),
             _ => Thunk::pending(expr, env.clone()),
         }
     }
