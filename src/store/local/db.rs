@@ -89,10 +89,8 @@ impl StoreDb {
     fn id_of(&self, path: &StorePath) -> Result<Option<i64>, LocalStoreError> {
         let p = self.dir.display(path);
         self.conn
-            .query_row("select id from ValidPaths where path = ?1", [&p], |r| {
-                r.get(0)
-            })
-            .optional()
+            .prepare_cached("select id from ValidPaths where path = ?1")
+            .and_then(|mut q| q.query_row([&p], |r| r.get(0)).optional())
             .map_err(self.err(format!("looking up '{p}'")))
     }
 
