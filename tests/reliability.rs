@@ -421,6 +421,26 @@ fn dead_dep_and_junk(env: &Env) -> (String, String) {
 
 #[test]
 fn gc_while_a_build_runs_keeps_its_inputs_and_outputs() {
+    gc_while_building(false);
+}
+
+#[test]
+fn nix_gc_while_a_build_runs_keeps_its_inputs_and_outputs() {
+    if env_has_nix() {
+        gc_while_building(true);
+    }
+}
+
+fn env_has_nix() -> bool {
+    let found = Command::new("nix-store").arg("--version").output().is_ok();
+    if !found {
+        eprintln!("NOTE: nix-store is not installed; skipped");
+    }
+    found
+}
+
+/// Collects garbage (with `nix-store --gc` when `nix`) while a build runs.
+fn gc_while_building(nix: bool) {
     let env = Env::new(DEP_AND_TOP);
     let (dep, junk) = dead_dep_and_junk(&env);
     let mut build = Watched::spawn({
@@ -429,7 +449,11 @@ fn gc_while_a_build_runs_keeps_its_inputs_and_outputs() {
         c
     });
     build.wait_for("building-now");
-    let gc = env.sr_store(&["gc"]);
+    let gc = if nix {
+        env.nix("nix-store", &["--gc"]).expect("nix-store")
+    } else {
+        env.sr_store(&["gc"])
+    };
     assert!(gc.status.success(), "{}", stderr(&gc));
     assert!(!env.is_valid(&junk), "the junk was not collected");
     assert!(env.is_valid(&dep), "the build's input was collected");
