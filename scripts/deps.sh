@@ -8,10 +8,14 @@ install_system_deps() {
   command -v cc >/dev/null 2>&1 || need+=(build-essential)
   command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
   [ -x /bin/busybox ] || need+=(busybox-static)
-  if [ ${#need[@]} -gt 0 ]; then
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # tests/debs.rs pins real packages from apt's lists and fetches them with
+  # `apt-get download`: the lists must be there.
+  if [ ${#need[@]} -gt 0 ] || ! apt-cache show --no-all-versions hello >/dev/null 2>&1; then
     $sudo apt-get update -qq
+  fi
+  if [ ${#need[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
   fi
   if ! command -v cargo >/dev/null 2>&1; then

@@ -6,6 +6,7 @@
 pub mod alloc;
 pub mod build;
 pub mod cli;
+pub mod debfile;
 pub mod eval;
 pub mod net;
 pub mod store;

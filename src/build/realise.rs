@@ -40,6 +40,8 @@ pub struct BuildConfig {
     pub timeout: Option<Duration>,
     /// Echo build logs to the terminal, prefixed with the derivation name (`-L`).
     pub print_logs: bool,
+    /// Directories of `.deb` files `builtin:fetch-deb` looks in first (`--deb-dir`).
+    pub deb_dirs: Vec<PathBuf>,
 }
 
 /// What [`realise`] did.
@@ -443,6 +445,7 @@ fn build_builtin(
         real_store: &real_store,
         log: &mut log,
         cores: cfg.cores,
+        deb_dirs: &cfg.deb_dirs,
     };
     let result = builtin(&mut build)
         .map_err(|e| BuildError::BuiltinFailed {
