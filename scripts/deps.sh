@@ -1,7 +1,8 @@
 # Shared by setup.sh and test.sh: installs the Debian packages the project needs.
 # nix-bin is only the test oracle (differential tests); sysrebuild never calls it.
 # busybox-static gives the builder tests a static /bin/busybox to use as /bin/sh inside
-# the build sandbox (--sandbox-path /bin/sh=/bin/busybox).
+# the build sandbox (--sandbox-path /bin/sh=/bin/busybox). apt's lists (apt-get update) are
+# the package index tests/pkgs.rs resolves from.
 install_system_deps() {
   local need=()
   command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin)
@@ -17,6 +18,12 @@ install_system_deps() {
   fi
   if [ ${#need[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
+  fi
+  # tests/pkgs.rs resolves the core of a system from apt's own package lists.
+  if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
+    local sudo2=""
+    [ "$(id -u)" -eq 0 ] || sudo2="sudo"
+    $sudo2 apt-get update -qq
   fi
   if ! command -v cargo >/dev/null 2>&1; then
     echo "error: cargo not found; install Rust with https://rustup.rs first" >&2

@@ -7,6 +7,7 @@ pub mod alloc;
 pub mod build;
 pub mod cli;
 pub mod debfile;
+pub mod debian;
 pub mod eval;
 pub mod net;
 pub mod store;

@@ -679,3 +679,24 @@ let l = import ./lib.nix; p = l.pkgs; in rec {{
     );
     assert_eq!(read(&env.built("run")), "Hello, world!\n");
 }
+
+#[test]
+fn sysrebuild_package_holds_the_binary_and_its_nix_files() {
+    let env = Env::new("(import ./lib.nix).pkgs");
+    let out = env.built("sysrebuild");
+    let bin = out.join("bin/sysrebuild");
+    assert_eq!(
+        fs::read(&bin).expect("binary"),
+        fs::read(BIN).expect("running binary")
+    );
+    assert!(out.join("share/sysrebuild/lib").is_dir());
+    assert!(out.join("share/sysrebuild/pkgs/builders.nix").is_file());
+    // The copy finds its Nix files next to itself.
+    let eval = Command::new(&bin)
+        .args(["eval", "--expr", "(import <sysrebuild/lib>).trivial.id 1"])
+        .env_remove("SYSREBUILD_ROOT")
+        .output()
+        .expect("run the copy");
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    assert_eq!(String::from_utf8_lossy(&eval.stdout).trim(), "1");
+}

@@ -9,6 +9,7 @@ mod eval_cmd;
 mod instantiate_cmd;
 mod options_cmd;
 mod options_doc;
+mod pkgs_cmd;
 mod store;
 
 use clap::{Parser, Subcommand};
@@ -60,6 +61,14 @@ enum Command {
     ///
     /// Example: sysrebuild store --store /tmp/store path-info -S result
     Store(store::StoreCommand),
+    /// The pinned Debian package universe: update the lock file, search and show packages.
+    ///
+    /// `update` reads each `[[source]]` of sysrebuild.lock (apt's lists or a mirror),
+    /// imports the index into the store and records its path and hash.
+    ///
+    /// Examples: sysrebuild pkgs update --store /tmp/store; sysrebuild pkgs search nginx;
+    /// sysrebuild pkgs show --closure openssh-server
+    Pkgs(pkgs_cmd::PkgsCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -112,6 +121,7 @@ fn run(cli: Cli) -> i32 {
         Command::Build(cmd) => cmd.run(),
         Command::Options(cmd) => cmd.run(),
         Command::Store(cmd) => cmd.run(),
+        Command::Pkgs(cmd) => cmd.run(),
     }
 }
 

@@ -418,3 +418,51 @@ fn write_tree(dir: &Path, children: &BTreeMap<OsString, Node>) -> Result<(), Bui
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_moves_top_level_library_and_binary_dirs_under_usr() {
+        assert_eq!(fold("/bin"), "usr/bin");
+        assert_eq!(fold("lib64/ld.so"), "usr/lib64/ld.so");
+        assert_eq!(fold("/usr/bin"), "usr/bin");
+        assert_eq!(fold("/share"), "share");
+        assert_eq!(fold("/"), "");
+        assert_eq!(fold("/library"), "library");
+    }
+
+    #[test]
+    fn paths_to_link_select_subtrees_and_their_parents() {
+        let m = Merger {
+            paths_to_link: vec![fold("/bin"), fold("/share/doc")],
+            ignore_collisions: false,
+            ignored: Vec::new(),
+        };
+        assert!(m.in_paths_to_link("usr/bin"));
+        assert!(m.in_paths_to_link("usr/bin/x"));
+        assert!(!m.in_paths_to_link("usr/binx"));
+        assert!(m.above_paths_to_link("usr"));
+        assert!(m.above_paths_to_link("share"));
+        assert!(!m.above_paths_to_link("usr/bin"));
+        assert!(!m.in_paths_to_link("share/man"));
+        let all = Merger {
+            paths_to_link: vec![fold("/")],
+            ignore_collisions: false,
+            ignored: Vec::new(),
+        };
+        assert!(all.in_paths_to_link("anything/at/all"));
+    }
+
+    #[test]
+    fn merged_usr_links_are_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        symlink("usr/bin", dir.path().join("bin")).unwrap();
+        symlink("/usr/lib", dir.path().join("lib")).unwrap();
+        symlink("elsewhere", dir.path().join("sbin")).unwrap();
+        assert!(is_merged_usr_link(&dir.path().join("bin"), "bin"));
+        assert!(is_merged_usr_link(&dir.path().join("lib"), "lib"));
+        assert!(!is_merged_usr_link(&dir.path().join("sbin"), "sbin"));
+    }
+}
