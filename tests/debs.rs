@@ -700,3 +700,72 @@ fn sysrebuild_package_holds_the_binary_and_its_nix_files() {
     assert!(eval.status.success(), "{}", stderr(&eval));
     assert_eq!(String::from_utf8_lossy(&eval.stdout).trim(), "1");
 }
+
+/// The issue's goal: `hello`, `vim-tiny`, `curl`, `git`, `htop` and `tmux`, resolved from
+/// the real apt lists through `sysrebuild pkgs update`, fetched, unpacked and merged by
+/// `buildEnv`; every program but tmux (no UTF-8 locale in the sandbox) runs there with the
+/// environment's own loader and libraries.
+#[test]
+fn environment_of_six_archive_packages_builds_and_every_program_runs() {
+    let (_, debs) = real_debs();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let update = Command::new(BIN)
+        .args(["pkgs", "update", "--store", "store", "--suite", "bookworm"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run sysrebuild pkgs update");
+    assert!(update.status.success(), "{}", stderr(&update));
+    let (ld_dir, ld) = match std::env::consts::ARCH {
+        "x86_64" => ("x86_64-linux-gnu", "ld-linux-x86-64.so.2"),
+        "aarch64" => ("aarch64-linux-gnu", "ld-linux-aarch64.so.1"),
+        other => panic!("no loader name known for {other}"),
+    };
+    fs::write(
+        dir.path().join("default.nix"),
+        format!(
+            r#"let pkgs = import <sysrebuild/pkgs> {{ lock = ./sysrebuild.lock; }}; in
+rec {{
+  env = pkgs.buildEnv {{
+    name = "six";
+    paths = with pkgs; [ hello vim-tiny curl git htop tmux ];
+  }};
+  run = pkgs.runCommand "run-six" {{ }} ''
+    lib=${{env}}/usr/lib/{ld_dir}
+    run() {{
+      $lib/{ld} --library-path $lib ${{env}}/usr/bin/$1 $2 > /dev/null
+      echo $1 >> $out
+    }}
+    run curl --version
+    run git --version
+    run htop --version
+    # tmux refuses to start without a UTF-8 locale, which the sandbox lacks: it is
+    # merged, not run.
+    test -x ${{env}}/usr/bin/tmux
+    run vim.tiny --version
+    $lib/{ld} --library-path $lib ${{env}}/usr/bin/hello >> $out
+  '';
+}}
+"#
+        ),
+    )
+    .expect("write default.nix");
+    let out = Command::new(BIN)
+        .args([
+            "build",
+            "--no-out-link",
+            "-j",
+            "4",
+            "--store",
+            "store",
+            "-A",
+            "run",
+        ])
+        .current_dir(dir.path())
+        .env("SYSREBUILD_DEB_DIR", debs)
+        .output()
+        .expect("run sysrebuild build");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let ran = read(&dir.path().join("store").join(path.trim_start_matches('/')));
+    assert_eq!(ran, "curl\ngit\nhtop\nvim.tiny\nHello, world!\n");
+}
