@@ -11,4 +11,5 @@ pub mod debian;
 pub mod eval;
 pub mod net;
 pub mod store;
+pub mod testhook;
 pub mod vmtest;

@@ -96,7 +96,15 @@ pub fn realise(
     let drv_shown = sd.display(task.drv_path);
     let outputs = output_paths(task.drv, &drv_shown)?;
     let reals: Vec<PathBuf> = outputs.iter().map(|(_, p)| store.real_path(p)).collect();
-    let _locks = lock_outputs(&reals)?;
+    for (_, p) in &outputs {
+        store.add_temp_root(p)?;
+    }
+    let _locks = lock_outputs(&reals, &|lock| {
+        progress.println(&format!(
+            "waiting for lock on '{}' (another process is building '{drv_shown}')",
+            lock.display()
+        ))
+    })?;
     let mut all_valid = true;
     for (_, p) in &outputs {
         all_valid &= store.is_valid(p)?;
@@ -148,6 +156,7 @@ fn input_closure(
         if closure.contains(&p) {
             continue;
         }
+        store.add_temp_root(&p)?;
         if fs::symlink_metadata(store.real_path(&p)).is_err() {
             return Err(BuildError::MissingInput {
                 drv: drv_shown.to_owned(),
@@ -359,6 +368,12 @@ fn build_in_dir(
     let outcome = run_builder(&inv, &mut log);
     let failure = match outcome {
         Ok(Outcome::Success) => None,
+        Ok(Outcome::Failed(_)) if file_system_full(&top) => Some(BuildError::NoSpace {
+            drv: drv_shown.clone(),
+            dir: top.clone(),
+            log_tail: log.tail(),
+            log_path: log.path().to_owned(),
+        }),
         Ok(Outcome::Failed(status)) => Some(BuildError::BuilderFailed {
             drv: drv_shown.clone(),
             status,
@@ -379,6 +394,12 @@ fn build_in_dir(
         let _ = remove_tree(&top);
     }
     result
+}
+
+/// Whether the file system holding `dir` has no space left (checked when a builder fails,
+/// before its files are removed, to say why).
+fn file_system_full(dir: &Path) -> bool {
+    nix::sys::statvfs::statvfs(dir).is_ok_and(|st| st.blocks_available() == 0)
 }
 
 /// Runs a builtin builder (see [`builtins`]) in this process, then finishes its outputs
@@ -517,6 +538,7 @@ fn finish_outputs(
         }
         canonicalise(real, &drv_shown)?;
     }
+    crate::testhook::pause("build-output-written");
 
     let candidates: Vec<StorePath> = closure
         .iter()

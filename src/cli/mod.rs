@@ -85,9 +85,13 @@ pub fn main() -> i32 {
     install_panic_hook();
     // The sandbox helper must stay single-threaded: dispatch before anything else.
     let mut raw_args = std::env::args_os().skip(1);
-    if raw_args.next().is_some_and(|a| a == "__sandbox") {
-        let spec = raw_args.next().map(|s| s.to_string_lossy().into_owned());
-        return crate::build::sandbox::helper_main(spec.as_deref().unwrap_or(""));
+    match raw_args.next() {
+        Some(a) if a == "__sandbox" => {
+            let spec = raw_args.next().map(|s| s.to_string_lossy().into_owned());
+            return crate::build::sandbox::helper_main(spec.as_deref().unwrap_or(""));
+        }
+        Some(a) if a == "__guard" => return crate::build::guard::guard_main(raw_args),
+        _ => {}
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -105,7 +109,11 @@ pub fn main() -> i32 {
         .name("sysrebuild".into())
         .stack_size(1 << 30)
         .spawn(move || run(cli));
-    match worker.map(|h| h.join()) {
+    let joined = worker.map(|h| h.join());
+    // The temporary roots die with the process (a killed process's file is removed by
+    // the next collection).
+    crate::store::local::temproots::remove_own_files();
+    match joined {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => 101,
         Err(e) => {
