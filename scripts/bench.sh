@@ -3,4 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked
-exec python3 scripts/bench.py "$@"
+python3 scripts/bench.py "$@"
+if ls /var/lib/apt/lists/*_dists_bookworm_main_binary-*_Packages* >/dev/null 2>&1; then
+  bash scripts/bench-pkgs.sh
+fi

@@ -116,6 +116,12 @@ impl BuildStore for DbStore {
         self.real_store_dir.join(path.base_name())
     }
 
+    fn add_temp_root(&self, path: &StorePath) -> BuildResult<()> {
+        self.lock()?
+            .add_temp_root(path)
+            .map_err(|e| db_error(e, self.state_dir.join("temproots")))
+    }
+
     fn state_dir(&self) -> PathBuf {
         self.state_dir.clone()
     }

@@ -44,6 +44,22 @@ pub enum BuildError {
         /// Where the full log is.
         log_path: PathBuf,
     },
+    /// The builder failed while the file system it writes to was full.
+    #[error(
+        "builder for '{drv}' failed: No space left on device in '{}' (the file system holding the store is full){}",
+        .dir.display(),
+        tail_text(.log_tail, .log_path)
+    )]
+    NoSpace {
+        /// The derivation's path.
+        drv: String,
+        /// The directory on the full file system (the build directory).
+        dir: PathBuf,
+        /// The last lines of the build log.
+        log_tail: Vec<String>,
+        /// Where the full log is.
+        log_path: PathBuf,
+    },
     /// Namespaces could not be created for the sandbox.
     #[error(
         "cannot create the build sandbox for '{drv}': {message}\n(namespaces seem unavailable here; use --no-sandbox to build without the sandbox)"

@@ -77,6 +77,7 @@ pub fn read_derivation(store: &dyn BuildStore, path: &StorePath) -> BuildResult<
 impl Loader<'_> {
     fn load(&mut self, path: &StorePath) -> BuildResult<()> {
         if !self.plan.loaded.contains_key(path) {
+            self.store.add_temp_root(path)?;
             let drv = read_derivation(self.store, path)?;
             self.plan.loaded.insert(path.clone(), drv);
         }
@@ -104,6 +105,8 @@ impl Loader<'_> {
         let shown = self.store.store_dir().display(path);
         let mut all_valid = true;
         for (_, out) in output_paths(&drv, &shown)? {
+            // Rooted first: a valid output must not be collected before its user runs.
+            self.store.add_temp_root(&out)?;
             all_valid &= self.store.is_valid(&out)?;
         }
         if all_valid {

@@ -1,59 +1,66 @@
-//! Per-output locks: `<real output path>.lock`, locked with `flock`, so that two
-//! processes building the same derivation take turns (the second then finds the outputs
-//! valid). Lock files are left in place: deleting them would let a third process lock a
-//! new file while a waiter still holds the old one.
+//! Per-output locks: the store's [`PathLock`]s (`<real output path>.lock`, `fcntl` locks
+//! with Nix's stale-file protocol), so that two processes building the same derivation —
+//! sysrebuild or `nix-build` — take turns (the second then finds the outputs valid), and
+//! two build threads of one process never build the same output path at once (two
+//! fixed-output derivations may share one).
 
-use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-use nix::fcntl::{Flock, FlockArg};
-
 use super::error::{BuildError, BuildResult, io_err};
+use crate::store::local::lock::PathLock;
 
-/// Held locks; released when dropped.
+/// Held locks; released (and their files deleted) when dropped.
 #[derive(Debug)]
 pub struct OutputLocks {
-    _locks: Vec<Flock<File>>,
+    _locks: Vec<PathLock>,
 }
 
 /// The lock file of an output at `real`.
 pub fn lock_path(real: &Path) -> PathBuf {
-    let mut s = real.as_os_str().to_owned();
-    s.push(".lock");
-    PathBuf::from(s)
+    PathLock::lock_file_of(real)
 }
 
-/// Locks the outputs at the given real paths, in sorted order (so two processes never
-/// deadlock), waiting as long as another process holds them.
-pub fn lock_outputs(reals: &[PathBuf]) -> BuildResult<OutputLocks> {
-    let mut sorted: Vec<PathBuf> = reals.iter().map(|p| lock_path(p)).collect();
+/// Locks the outputs at the given real paths, in sorted order (so two builders never
+/// deadlock), waiting as long as another thread or process holds them. `on_wait` is
+/// called once, with the lock file, before waiting for the first contended lock.
+pub fn lock_outputs(reals: &[PathBuf], on_wait: &dyn Fn(&Path)) -> BuildResult<OutputLocks> {
+    let mut sorted: Vec<&PathBuf> = reals.iter().collect();
     sorted.sort();
     sorted.dedup();
     let mut locks = Vec::new();
-    for path in sorted {
-        if let Some(dir) = path.parent() {
+    let mut told = false;
+    for real in sorted {
+        if let Some(dir) = real.parent() {
             std::fs::create_dir_all(dir).map_err(io_err("creating", dir))?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(io_err("opening lock", &path))?;
-        let lock = Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, e)| BuildError::Io {
-            action: "locking",
-            path: path.clone(),
-            source: e.into(),
-        })?;
+        let lock = match PathLock::try_acquire(real).map_err(lock_error(real))? {
+            Some(lock) => lock,
+            None => {
+                if !told {
+                    on_wait(&lock_path(real));
+                    told = true;
+                }
+                PathLock::acquire(real).map_err(lock_error(real))?
+            }
+        };
         locks.push(lock);
     }
     Ok(OutputLocks { _locks: locks })
 }
 
+fn lock_error(real: &Path) -> impl Fn(crate::store::local::LocalStoreError) -> BuildError {
+    let path = lock_path(real);
+    move |e| BuildError::Io {
+        action: "locking",
+        path: path.clone(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn lock_path_appends_suffix() {
@@ -64,15 +71,24 @@ mod tests {
     }
 
     #[test]
-    fn second_lock_waits_for_first() -> Result<(), Box<dyn std::error::Error>> {
+    fn second_locker_waits_for_first() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
-        let out = vec![dir.path().join("a"), dir.path().join("b")];
-        let first = lock_outputs(&out)?;
-        let probe = File::open(lock_path(&out[0]))?;
-        assert!(Flock::lock(probe, FlockArg::LockExclusiveNonblock).is_err());
-        drop(first);
-        let probe = File::open(lock_path(&out[0]))?;
-        assert!(Flock::lock(probe, FlockArg::LockExclusiveNonblock).is_ok());
+        let out = vec![dir.path().join("b"), dir.path().join("a")];
+        let first = lock_outputs(&out, &|_| {})?;
+        assert!(PathLock::try_acquire(&out[1])?.is_none());
+        let waits = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            let h = s.spawn(|| {
+                lock_outputs(&out, &|_| {
+                    waits.fetch_add(1, Ordering::SeqCst);
+                })
+            });
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            drop(first);
+            assert!(h.join().map(|r| r.is_ok()).unwrap_or(false));
+        });
+        assert_eq!(waits.load(Ordering::SeqCst), 1);
+        assert!(!lock_path(&out[0]).exists(), "lock files go on release");
         Ok(())
     }
 }

@@ -6,8 +6,8 @@
 //! - [`graph`]: loading the derivation graph and ordering it.
 //! - [`scheduler`]: building a graph with several builds at once.
 //! - [`realise`]: building one derivation, from locking its outputs to registering them.
-//! - [`run`]: starting a builder (sandboxed through [`sandbox`] or not), its log and
-//!   timeout.
+//! - [`run`]: starting a builder (sandboxed through [`sandbox`], or unsandboxed under
+//!   [`guard`] so that it dies with sysrebuild), its log and timeout.
 //! - [`env`]: the builder's environment.
 //! - [`builtins`]: builders that run inside sysrebuild (`builtin:NAME`).
 //! - [`canon`] / [`refs`]: canonicalising outputs and scanning them for references.
@@ -21,6 +21,7 @@ pub mod db_store;
 pub mod env;
 pub mod error;
 pub mod graph;
+pub mod guard;
 pub mod lock;
 pub mod log;
 pub mod progress;

@@ -40,6 +40,8 @@ pub struct BuildConfig {
     pub timeout: Option<Duration>,
     /// Echo build logs to the terminal, prefixed with the derivation name (`-L`).
     pub print_logs: bool,
+    /// Directories of `.deb` files `builtin:fetch-deb` looks in first (`--deb-dir`).
+    pub deb_dirs: Vec<PathBuf>,
 }
 
 /// What [`realise`] did.
@@ -94,7 +96,15 @@ pub fn realise(
     let drv_shown = sd.display(task.drv_path);
     let outputs = output_paths(task.drv, &drv_shown)?;
     let reals: Vec<PathBuf> = outputs.iter().map(|(_, p)| store.real_path(p)).collect();
-    let _locks = lock_outputs(&reals)?;
+    for (_, p) in &outputs {
+        store.add_temp_root(p)?;
+    }
+    let _locks = lock_outputs(&reals, &|lock| {
+        progress.println(&format!(
+            "waiting for lock on '{}' (another process is building '{drv_shown}')",
+            lock.display()
+        ))
+    })?;
     let mut all_valid = true;
     for (_, p) in &outputs {
         all_valid &= store.is_valid(p)?;
@@ -146,6 +156,7 @@ fn input_closure(
         if closure.contains(&p) {
             continue;
         }
+        store.add_temp_root(&p)?;
         if fs::symlink_metadata(store.real_path(&p)).is_err() {
             return Err(BuildError::MissingInput {
                 drv: drv_shown.to_owned(),
@@ -357,6 +368,12 @@ fn build_in_dir(
     let outcome = run_builder(&inv, &mut log);
     let failure = match outcome {
         Ok(Outcome::Success) => None,
+        Ok(Outcome::Failed(_)) if file_system_full(&top) => Some(BuildError::NoSpace {
+            drv: drv_shown.clone(),
+            dir: top.clone(),
+            log_tail: log.tail(),
+            log_path: log.path().to_owned(),
+        }),
         Ok(Outcome::Failed(status)) => Some(BuildError::BuilderFailed {
             drv: drv_shown.clone(),
             status,
@@ -377,6 +394,12 @@ fn build_in_dir(
         let _ = remove_tree(&top);
     }
     result
+}
+
+/// Whether the file system holding `dir` has no space left (checked when a builder fails,
+/// before its files are removed, to say why).
+fn file_system_full(dir: &Path) -> bool {
+    nix::sys::statvfs::statvfs(dir).is_ok_and(|st| st.blocks_available() == 0)
 }
 
 /// Runs a builtin builder (see [`builtins`]) in this process, then finishes its outputs
@@ -422,6 +445,7 @@ fn build_builtin(
         real_store: &real_store,
         log: &mut log,
         cores: cfg.cores,
+        deb_dirs: &cfg.deb_dirs,
     };
     let result = builtin(&mut build)
         .map_err(|e| BuildError::BuiltinFailed {
@@ -514,6 +538,7 @@ fn finish_outputs(
         }
         canonicalise(real, &drv_shown)?;
     }
+    crate::testhook::pause("build-output-written");
 
     let candidates: Vec<StorePath> = closure
         .iter()

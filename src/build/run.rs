@@ -189,8 +189,15 @@ fn pump_lines(reader: std::io::PipeReader, log: &mut LogSink) {
 fn command(inv: &Invocation) -> BuildResult<(Command, Option<PathBuf>)> {
     match &inv.isolation {
         Isolation::Direct { workdir } => {
-            let mut cmd = Command::new(&inv.builder);
-            cmd.args(&inv.args)
+            let exe = std::env::current_exe().map_err(io_err(
+                "finding the sysrebuild executable for",
+                Path::new(&inv.drv),
+            ))?;
+            let mut cmd = Command::new(exe);
+            cmd.arg("__guard")
+                .arg(std::process::id().to_string())
+                .arg(&inv.builder)
+                .args(&inv.args)
                 .env_clear()
                 .envs(&inv.env)
                 .current_dir(workdir);

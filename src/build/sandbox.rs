@@ -144,12 +144,21 @@ fn privileged_main(spec: &SandboxSpec, ids: (u32, u32)) -> i32 {
         Ok(p) => p,
         Err(e) => return setup_failed(spec, &format!("creating pipes: {e}")),
     };
+    let helper = nix::unistd::getpid();
     // SAFETY: single-threaded, as above.
     match unsafe { fork() } {
         Err(e) => setup_failed(spec, &format!("fork: {e}")),
         Ok(ForkResult::Child) => {
             drop(ready_r);
             drop(go_w);
+            // A forked child does not inherit the parent-death signal: die with the
+            // helper (and the init, whose signal is set again after its user switch,
+            // dies with us).
+            if nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).is_err()
+                || nix::unistd::getppid() != helper
+            {
+                std::process::exit(SETUP_FAILED);
+            }
             if let Err(e) = enter_namespaces(spec, Some(ids)) {
                 std::process::exit(setup_failed(spec, &e));
             }
@@ -274,6 +283,10 @@ fn run_init(spec: &SandboxSpec) -> String {
             .and_then(|()| nix::unistd::setuid(uid))
         {
             return format!("switching to the build user: {e}");
+        }
+        // Changing the user cleared the parent-death signal.
+        if let Err(e) = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL) {
+            return format!("setting the parent-death signal: {e}");
         }
     }
     // SAFETY: a plain prctl call.

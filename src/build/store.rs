@@ -44,6 +44,11 @@ pub trait BuildStore: Send + Sync {
     fn register_outputs(&self, outputs: &[RegisteredPath]) -> BuildResult<()>;
     /// Where `path` really is on disk.
     fn real_path(&self, path: &StorePath) -> PathBuf;
+    /// Makes `path` a temporary GC root of this process, so that a concurrent garbage
+    /// collection keeps it; called before the builder checks or uses a path.
+    fn add_temp_root(&self, _path: &StorePath) -> BuildResult<()> {
+        Ok(())
+    }
     /// The state directory (`<root>/nix/var/nix`).
     fn state_dir(&self) -> PathBuf;
     /// The directory of build logs (`<state>/log/drvs`).

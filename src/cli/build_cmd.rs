@@ -66,6 +66,10 @@ pub struct BuildCommand {
     /// Make a host path visible in the sandbox: TARGET=SOURCE or PATH; may be repeated.
     #[arg(long = "sandbox-path", value_name = "PATH")]
     sandbox_path: Vec<String>,
+    /// A directory of .deb files that builtin:fetch-deb looks in first (before
+    /// $SYSREBUILD_DEB_DIR, apt's cache, apt-get and mirrors); may be repeated.
+    #[arg(long = "deb-dir", value_name = "DIR")]
+    deb_dir: Vec<std::path::PathBuf>,
     /// Kill a build that runs longer than SECONDS.
     #[arg(long = "timeout", value_name = "SECONDS")]
     timeout: Option<u64>,
@@ -127,6 +131,7 @@ impl BuildCommand {
                 keep_failed: self.keep_failed,
                 timeout: self.timeout.map(Duration::from_secs),
                 print_logs: self.print_build_logs,
+                deb_dirs: self.deb_dir.iter().map(|d| absolute_path(d)).collect(),
             },
         };
         let progress = Progress::new(plan.nodes.len());
@@ -255,4 +260,9 @@ fn replace_symlink(target: &Path, link: &Path) -> Result<(), String> {
     std::os::unix::fs::symlink(target, &temp)
         .and_then(|()| std::fs::rename(&temp, link))
         .map_err(|e| format!("creating the symlink '{}': {e}", link.display()))
+}
+
+/// `dir` made absolute against the current directory (builtins run with another one).
+fn absolute_path(dir: &Path) -> std::path::PathBuf {
+    std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned())
 }

@@ -27,6 +27,11 @@ pub struct EvalCommand {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// The store evaluation reads from (the package indices `pkgs` loads live there):
+    /// DIR/nix/store. Defaults to $SYSREBUILD_STORE, else the real /nix/store. Evaluation
+    /// never writes to it.
+    #[arg(long = "store", value_name = "DIR")]
+    store: Option<String>,
     #[command(flatten)]
     eval: EvalArgs,
 }
@@ -34,7 +39,18 @@ pub struct EvalCommand {
 impl EvalCommand {
     /// Runs the command; returns the exit status.
     pub fn run(self) -> i32 {
-        let mut ev = Evaluator::new(self.eval.settings());
+        let mut settings = self.eval.settings();
+        let from_env = std::env::var("SYSREBUILD_STORE")
+            .ok()
+            .filter(|s| !s.is_empty());
+        if let Some(store) = self.store.clone().or(from_env) {
+            settings.store_root = Some(
+                std::path::absolute(&store)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or(store),
+            );
+        }
+        let mut ev = Evaluator::new(settings);
         let result = self.evaluate(&mut ev);
         let code = match result {
             Ok(outputs) => {

@@ -10,7 +10,9 @@ mod eval_cmd;
 mod instantiate_cmd;
 mod options_cmd;
 mod options_doc;
+mod pkgs_cmd;
 mod store;
+mod vm_test_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -69,6 +71,22 @@ enum Command {
     ///
     /// Example: sysrebuild activate --system /nix/store/…-sysrebuild-system-web-0.1.0
     Activate(activate_cmd::ActivateCommand),
+    /// The pinned Debian package universe: update the lock file, search and show packages.
+    ///
+    /// `update` reads each `[[source]]` of sysrebuild.lock (apt's lists or a mirror),
+    /// imports the index into the store and records its path and hash.
+    ///
+    /// Examples: sysrebuild pkgs update --store /tmp/store; sysrebuild pkgs search nginx;
+    /// sysrebuild pkgs show --closure openssh-server
+    Pkgs(pkgs_cmd::PkgsCommand),
+    /// Run a VM test: boot its nodes in QEMU on a private network and run its script.
+    ///
+    /// FILE evaluates to `{ name; nodes.<node>.vm = { kernel; initrd; cmdline; } or
+    /// { runScript; }; testScript; }`. Each failing step reports the command, its output
+    /// and the end of every node's serial log. See vm-tests/README.md.
+    ///
+    /// Example: sysrebuild vm-test vm-tests/boot.nix --timeout 600
+    VmTest(vm_test_cmd::VmTestCommand),
 }
 
 /// Runs the CLI and returns the process exit status.
@@ -76,9 +94,13 @@ pub fn main() -> i32 {
     install_panic_hook();
     // The sandbox helper must stay single-threaded: dispatch before anything else.
     let mut raw_args = std::env::args_os().skip(1);
-    if raw_args.next().is_some_and(|a| a == "__sandbox") {
-        let spec = raw_args.next().map(|s| s.to_string_lossy().into_owned());
-        return crate::build::sandbox::helper_main(spec.as_deref().unwrap_or(""));
+    match raw_args.next() {
+        Some(a) if a == "__sandbox" => {
+            let spec = raw_args.next().map(|s| s.to_string_lossy().into_owned());
+            return crate::build::sandbox::helper_main(spec.as_deref().unwrap_or(""));
+        }
+        Some(a) if a == "__guard" => return crate::build::guard::guard_main(raw_args),
+        _ => {}
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -96,7 +118,11 @@ pub fn main() -> i32 {
         .name("sysrebuild".into())
         .stack_size(1 << 30)
         .spawn(move || run(cli));
-    match worker.map(|h| h.join()) {
+    let joined = worker.map(|h| h.join());
+    // The temporary roots die with the process (a killed process's file is removed by
+    // the next collection).
+    crate::store::local::temproots::remove_own_files();
+    match joined {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => 101,
         Err(e) => {
@@ -114,6 +140,8 @@ fn run(cli: Cli) -> i32 {
         Command::Options(cmd) => cmd.run(),
         Command::Store(cmd) => cmd.run(),
         Command::Activate(cmd) => cmd.run(),
+        Command::Pkgs(cmd) => cmd.run(),
+        Command::VmTest(cmd) => cmd.run(),
     }
 }
 

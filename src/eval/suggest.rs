@@ -13,17 +13,26 @@ pub fn similar<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> V
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
-/// Levenshtein distance in characters.
+/// Edit distance in characters (optimal string alignment: insertions, deletions,
+/// substitutions and swaps of two adjacent characters each cost one, so `ngnix` is one
+/// step from `nginx`).
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    for i in 0..a.len() {
         cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
@@ -38,5 +47,12 @@ mod tests {
         let names = ["hostName", "hostId", "domain"];
         assert_eq!(similar("hostname", names.iter().copied()), vec!["hostName"]);
         assert!(similar("zzz", names.iter().copied()).is_empty());
+        assert_eq!(edit_distance("ngnix", "nginx"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            similar("ngnix", ["nginx", "gnu"].into_iter()),
+            vec!["nginx"]
+        );
     }
 }

@@ -16,6 +16,13 @@ use std::path::{Path, PathBuf};
 
 use super::log::LogSink;
 
+mod buildenv;
+mod fetch_deb;
+mod sysrebuild_self;
+mod unpack_deb;
+
+pub use fetch_deb::DEB_DIR_VAR;
+
 /// One output a builtin must create.
 #[derive(Debug, Clone)]
 pub struct BuiltinOutput {
@@ -45,6 +52,8 @@ pub struct BuiltinBuild<'a> {
     pub log: &'a mut LogSink,
     /// `NIX_BUILD_CORES`.
     pub cores: usize,
+    /// Directories of `.deb` files to fetch from first (`--deb-dir`).
+    pub deb_dirs: &'a [PathBuf],
 }
 
 impl BuiltinBuild<'_> {
@@ -113,7 +122,12 @@ pub fn io_error<'a>(
 pub type BuiltinFn = fn(&mut BuiltinBuild<'_>) -> Result<(), BuiltinError>;
 
 /// Every builtin builder, by name (without `builtin:`).
-pub const BUILTINS: &[(&str, BuiltinFn)] = &[];
+pub const BUILTINS: &[(&str, BuiltinFn)] = &[
+    ("buildenv", buildenv::buildenv),
+    ("fetch-deb", fetch_deb::fetch_deb),
+    ("sysrebuild-self", sysrebuild_self::sysrebuild_self),
+    ("unpack-deb", unpack_deb::unpack_deb),
+];
 
 /// The builtin builder called `name`, if there is one.
 pub fn lookup(name: &str) -> Option<BuiltinFn> {
@@ -139,6 +153,7 @@ mod tests {
             real_store: Path::new("/tmp/s/nix/store"),
             log: &mut log,
             cores: 1,
+            deb_dirs: &[],
         };
         assert_eq!(
             b.real_path("/nix/store/abc-x/bin"),

@@ -55,10 +55,7 @@ impl QueryCommand {
             }
             lines.extend(all.iter().map(show));
         } else if self.requisites {
-            let closure = store.closure(&paths)?;
-            let mut sorted = store.topo_sort(&closure)?;
-            sorted.reverse();
-            lines.extend(sorted.iter().map(show));
+            lines.extend(store.requisites(&paths)?.iter().map(show));
         } else if self.tree {
             for p in &paths {
                 lines.extend(store.tree(p)?);

@@ -7,6 +7,7 @@ mod add_path;
 mod attrs;
 mod context;
 mod control;
+pub(crate) mod debian;
 mod derivation;
 mod fetch;
 mod fs;
@@ -39,6 +40,8 @@ pub struct BuiltinState {
     pub regexes: super::text::regex::RegexCache,
     /// The module system's evaluations.
     pub(crate) modules: super::modules::Registry,
+    /// The Debian package indices loaded by `__sysrebuild.debian*`.
+    pub(crate) debian: debian::DebianState,
 }
 
 /// Names that are global without the `builtins.` prefix (all others get a `__` alias).

@@ -14,7 +14,7 @@ use crate::store::local::{LocalStore, LocalStoreError};
 use crate::store::path::{StoreDir, StorePath};
 use crate::store::path_info::ContentAddress;
 use crate::store::writer::{StoreWriteError, StoreWriter};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use thiserror::Error;
 
@@ -42,6 +42,9 @@ pub struct StoreState {
     references: HashMap<StorePath, BTreeSet<StorePath>>,
     /// The store written to, opened on the first write.
     local: Option<LocalStore>,
+    /// `.drv` files known to be valid, with all their inputs (written or found valid by
+    /// this evaluator, and temporary roots since, so they stay valid).
+    written_drvs: HashSet<StorePath>,
 }
 
 impl StoreState {
@@ -181,19 +184,22 @@ impl StoreState {
             .filter_map(|p| self.drvs.get(&p).cloned().map(|d| (p, d)))
             .collect();
         let local = self.local_store(store)?;
-        for (p, drv) in drvs {
-            if local.db().is_valid(&p)? {
-                continue;
+        for (p, drv) in &drvs {
+            // Rooted before the check, so that a collection cannot take it afterwards.
+            local.add_temp_root(p)?;
+            if !local.db().is_valid(p)? {
+                let text = drv.to_aterm(store.store_dir());
+                local.add_derivation_text(p, drv, text.as_bytes())?;
             }
-            let text = drv.to_aterm(store.store_dir());
-            local.add_derivation_text(&p, &drv, text.as_bytes())?;
         }
+        self.written_drvs.extend(drvs.into_iter().map(|(p, _)| p));
         Ok(())
     }
 
     /// Post-order of the in-memory derivation graph below `p`: inputs before users.
     fn input_order(&self, p: &StorePath, seen: &mut BTreeSet<StorePath>, out: &mut Vec<StorePath>) {
-        if !seen.insert(p.clone()) {
+        // A derivation written before comes with its inputs.
+        if self.written_drvs.contains(p) || !seen.insert(p.clone()) {
             return;
         }
         if let Some(drv) = self.drvs.get(p) {

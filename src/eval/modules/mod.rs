@@ -292,10 +292,12 @@ pub(crate) fn error(message: impl Into<String>, span: Span) -> Box<EvalError> {
     EvalError::new(ErrorKind::Other, message, span)
 }
 
-/// The `__sysrebuild` set of builtins: the native module-system functions.
+/// The `__sysrebuild` set of builtins: the native module-system functions and the
+/// Debian package universe's (`builtins/debian.rs`).
 pub fn native_set() -> Value {
     let entries = PRIMOPS
         .iter()
+        .chain(super::builtins::debian::PRIMOPS)
         .map(|op| Attr {
             name: Symbol::intern(op.name),
             value: Value::PrimOp(op),

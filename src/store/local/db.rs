@@ -1,7 +1,7 @@
 //! The store database (`db/db.sqlite`): opening it with Nix's settings, and reading
 //! and writing valid-path information, references and derivation outputs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -89,10 +89,8 @@ impl StoreDb {
     fn id_of(&self, path: &StorePath) -> Result<Option<i64>, LocalStoreError> {
         let p = self.dir.display(path);
         self.conn
-            .query_row("select id from ValidPaths where path = ?1", [&p], |r| {
-                r.get(0)
-            })
-            .optional()
+            .prepare_cached("select id from ValidPaths where path = ?1")
+            .and_then(|mut q| q.query_row([&p], |r| r.get(0)).optional())
             .map_err(self.err(format!("looking up '{p}'")))
     }
 
@@ -190,6 +188,36 @@ impl StoreDb {
             out.insert(self.parse_path(&s)?);
         }
         Ok(out)
+    }
+
+    /// The closure of the valid path `root` with every member's references, read with
+    /// one recursive query (`None` when `root` is not valid).
+    pub fn closure_graph(
+        &self,
+        root: &StorePath,
+    ) -> Result<Option<HashMap<StorePath, BTreeSet<StorePath>>>, LocalStoreError> {
+        let p = self.dir.display(root);
+        let what = format!("querying the closure of '{p}'");
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "with recursive closure(id) as (                    select id from ValidPaths where path = ?1                    union                    select reference from Refs join closure on referrer = closure.id)                  select v.path, r.path from closure c                    join ValidPaths v on v.id = c.id                    left join Refs on Refs.referrer = c.id                    left join ValidPaths r on r.id = Refs.reference",
+            )
+            .map_err(self.err(what.clone()))?;
+        let rows = stmt
+            .query_map([&p], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .map_err(self.err(what.clone()))?;
+        let mut graph: HashMap<StorePath, BTreeSet<StorePath>> = HashMap::new();
+        for row in rows {
+            let (path, reference) = row.map_err(self.err(what.clone()))?;
+            let refs = graph.entry(self.parse_path(&path)?).or_default();
+            if let Some(r) = reference {
+                refs.insert(self.parse_path(&r)?);
+            }
+        }
+        Ok((!graph.is_empty()).then_some(graph))
     }
 
     /// The paths `path` refers to (empty when it is not valid).
@@ -350,6 +378,7 @@ impl StoreDb {
                 .map_err(err(format!("recording a reference of '{p}'")))?;
             }
         }
+        crate::testhook::pause("register");
         tx.commit().map_err(err("committing".into()))
     }
 

@@ -5,17 +5,22 @@
 //! and then its files; unregistered leftovers in the store directory and unused
 //! `.links` entries go too.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 
 use super::LocalStore;
 use super::error::{LocalStoreError, io_error};
 use super::fsutil::remove_tree;
+use super::gc_socket::RootsServer;
 use super::lock::{HeldLock, LockKind};
 use super::roots::Roots;
 use super::temproots::{FoundTempRoots, find_temp_roots};
 use crate::store::path::StorePath;
+
+/// Dead paths invalidated in one transaction (clients announcing a root for one of them
+/// wait until the chunk is gone).
+const DELETION_CHUNK: usize = 256;
 
 /// What a collection does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,11 +92,10 @@ impl LocalStore {
         Ok(self.all_roots_locked()?.0)
     }
 
-    /// Like [`LocalStore::all_roots`], also returning the temporary roots found, whose
-    /// files stay read-locked (so their owners cannot add roots) while it is kept.
+    /// Like [`LocalStore::all_roots`], also returning the temporary roots found.
     fn all_roots_locked(&self) -> Result<(Roots, FoundTempRoots), LocalStoreError> {
         let mut roots = self.find_roots()?;
-        let temp = find_temp_roots(self.layout(), self.temp_roots())?;
+        let temp = find_temp_roots(self.layout())?;
         for (file, root) in &temp.sources {
             if let Ok((p, _)) = self.store_dir().split_path(root)
                 && self.db().is_valid(&p)?
@@ -142,10 +146,10 @@ impl LocalStore {
     /// Runs a garbage collection (serialised with others by `gc.lock`).
     pub fn collect_garbage(&mut self, action: &GcAction) -> Result<GcResult, LocalStoreError> {
         let _gc_lock = HeldLock::acquire(&self.layout().gc_lock(), LockKind::Write)?;
-        // While `gc.lock` is held no process can create a temporary roots file, and while
-        // `_temp` lives the existing ones stay read-locked, so no process can add a root —
-        // which it must do before it adds a path — until the collection is over.
-        let (roots, _temp) = self.all_roots_locked()?;
+        // From now on no process can append to its roots file (that takes a shared lock
+        // on `gc.lock`): new roots come through the socket, served until the end.
+        let server = RootsServer::start(self.layout())?;
+        let (roots, temp) = self.all_roots_locked()?;
         let live = self.liveness(roots)?;
         let valid = self.db().all_valid_paths()?;
         let dead: BTreeSet<StorePath> = match action {
@@ -190,15 +194,14 @@ impl LocalStore {
             planned += self.db().path_info(&p)?.map(|i| i.nar_size).unwrap_or(0);
             batch.push(p);
         }
-        self.db_mut().invalidate(&batch)?;
+        crate::testhook::pause("gc-before-delete");
         let mut result = GcResult::default();
-        for p in &batch {
-            eprintln!("deleting '{}'", self.store_dir().display(p));
-            result.bytes_freed += remove_tree(&self.real_path(p))?;
+        let mut keep = HashSet::new();
+        for chunk in batch.chunks(DELETION_CHUNK) {
+            self.delete_chunk(chunk, &server, &mut keep, &mut result)?;
         }
-        result.paths = batch;
         if matches!(action, GcAction::DeleteDead { max_freed: None }) {
-            result.bytes_freed += self.delete_unregistered(&live)?;
+            result.bytes_freed += self.delete_unregistered(&live, &temp, &server)?;
         }
         if !matches!(action, GcAction::PrintDead) {
             result.bytes_freed += self.remove_unused_links()?;
@@ -206,9 +209,49 @@ impl LocalStore {
         Ok(result)
     }
 
+    /// Invalidates and deletes the paths of `chunk` (referrers first) that no client of
+    /// `server` announced as a root meanwhile, nor a path kept before refers to.
+    fn delete_chunk(
+        &mut self,
+        chunk: &[StorePath],
+        server: &RootsServer,
+        keep: &mut HashSet<StorePath>,
+        result: &mut GcResult,
+    ) -> Result<(), LocalStoreError> {
+        let mut lookup_error = None;
+        let deletable =
+            server.begin_deletion(chunk, keep, &mut |p| match self.db().references(p) {
+                Ok(refs) => refs.into_iter().collect(),
+                Err(e) => {
+                    lookup_error = Some(e);
+                    Vec::new()
+                }
+            });
+        let outcome = (|| {
+            if let Some(e) = lookup_error {
+                return Err(e);
+            }
+            self.db_mut().invalidate(&deletable)?;
+            for p in &deletable {
+                eprintln!("deleting '{}'", self.store_dir().display(p));
+                result.bytes_freed += remove_tree(&self.real_path(p))?;
+            }
+            Ok(())
+        })();
+        server.end_deletion();
+        outcome?;
+        result.paths.extend(deletable);
+        Ok(())
+    }
+
     /// Deletes store directory entries named like store paths that are not valid, not
     /// live (temporary roots) and not being added (no lock file next to them).
-    fn delete_unregistered(&self, live: &Liveness) -> Result<u64, LocalStoreError> {
+    fn delete_unregistered(
+        &self,
+        live: &Liveness,
+        temp: &FoundTempRoots,
+        server: &RootsServer,
+    ) -> Result<u64, LocalStoreError> {
         let dir = self.layout().real_store_dir();
         let mut freed = 0;
         let entries = fs::read_dir(&dir).map_err(io_error("reading directory", &dir))?;
@@ -222,11 +265,23 @@ impl LocalStore {
             if name.ends_with(".lock") || dir.join(format!("{name}.lock")).exists() {
                 continue;
             }
-            if live.parent.contains_key(&p) || self.db().is_valid(&p)? {
+            if live.parent.contains_key(&p)
+                || temp.roots.contains(&self.store_dir().display(&p))
+                || self.db().is_valid(&p)?
+            {
+                continue;
+            }
+            let mut keep = HashSet::new();
+            if server
+                .begin_deletion(std::slice::from_ref(&p), &mut keep, &mut |_| Vec::new())
+                .is_empty()
+            {
                 continue;
             }
             eprintln!("deleting '{}'", self.store_dir().display(&p));
-            freed += remove_tree(&entry.path())?;
+            let removed = remove_tree(&entry.path());
+            server.end_deletion();
+            freed += removed?;
         }
         Ok(freed)
     }
@@ -256,6 +311,7 @@ impl LocalStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::local::layout::StoreLayout;
 
     #[test]
     fn collects_exactly_the_dead_paths() {
@@ -268,6 +324,7 @@ mod tests {
             .expect("top");
         let junk = s.add_text("junk", b"j", &BTreeSet::new()).expect("junk");
         drop(s);
+        crate::store::local::temproots::release_temp_roots(&StoreLayout::relocated(&root));
         let link = root.join("nix/var/nix/gcroots/top");
         std::os::unix::fs::symlink(format!("/nix/store/{}", top.base_name()), &link).expect("link");
         let mut s = LocalStore::open_relocated(&root).expect("open");

@@ -1,9 +1,13 @@
-//! POSIX (`fcntl`) file locks as Nix uses them: the big store lock
+//! File locks as Nix 2.8 takes them: `flock(2)` on the big store lock
 //! (`db/big-lock`), the GC lock (`gc.lock`), temporary-roots files and per-path lock
-//! files (`<real path>.lock`).
+//! files (`<real path>.lock`), so that sysrebuild and Nix processes using one store
+//! exclude each other. (Nix's `lockFile` is `flock`, not `fcntl`: checked with `strace`
+//! on `nix-store --add`. SQLite's own locks on `db.sqlite` are `fcntl` locks, its
+//! business.)
 //!
-//! `fcntl` locks belong to the process, so they only exclude other processes (other
-//! `sysrebuild` or `nix` invocations); that is what they are for.
+//! An `flock` lock belongs to the open file description, so two threads of one process
+//! that each open the lock file exclude each other just as two processes do, and
+//! closing another descriptor of the file does not drop a lock.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -24,32 +28,27 @@ pub enum LockKind {
     Unlock,
 }
 
-/// Sets the lock on the whole of `file`. With `wait`, blocks until it is granted and
-/// returns `true`; without, returns `false` when another process holds a conflicting
-/// lock.
+/// Sets the lock on `file`. With `wait`, blocks until it is granted and returns `true`;
+/// without, returns `false` when another holder has a conflicting lock.
 pub fn lock_file(file: &File, kind: LockKind, wait: bool) -> io::Result<bool> {
-    let l_type = match kind {
-        LockKind::Read => libc::F_RDLCK,
-        LockKind::Write => libc::F_WRLCK,
-        LockKind::Unlock => libc::F_UNLCK,
+    let mut op = match kind {
+        LockKind::Read => libc::LOCK_SH,
+        LockKind::Write => libc::LOCK_EX,
+        LockKind::Unlock => libc::LOCK_UN,
     };
-    // SAFETY: `flock` is plain data; zero is a valid value for every field.
-    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
-    fl.l_type = l_type as libc::c_short;
-    fl.l_whence = libc::SEEK_SET as libc::c_short;
-    fl.l_start = 0;
-    fl.l_len = 0;
-    let cmd = if wait { libc::F_SETLKW } else { libc::F_SETLK };
+    if !wait {
+        op |= libc::LOCK_NB;
+    }
     loop {
-        // SAFETY: the descriptor is open for the lifetime of `file`; `fl` is valid.
-        let r = unsafe { libc::fcntl(file.as_raw_fd(), cmd, &fl) };
+        // SAFETY: the descriptor is open for the lifetime of `file`.
+        let r = unsafe { libc::flock(file.as_raw_fd(), op) };
         if r == 0 {
             return Ok(true);
         }
         let e = io::Error::last_os_error();
         match e.raw_os_error() {
             Some(libc::EINTR) => continue,
-            Some(libc::EACCES) | Some(libc::EAGAIN) if !wait => return Ok(false),
+            Some(libc::EWOULDBLOCK) if !wait => return Ok(false),
             _ => return Err(e),
         }
     }
@@ -109,29 +108,59 @@ impl HeldLock {
     }
 }
 
-/// The lock on one store path while it is being added: `<real path>.lock`, deleted on
-/// release as Nix does (writing a byte into it first, so that a process that opened the
-/// old file before the deletion notices it is stale and retries).
+/// The lock on one store path while it is being added or built: `<real path>.lock`,
+/// deleted on release as Nix does (writing a byte into it first, so that a process that
+/// opened the old file before the deletion notices it is stale and retries). Nix 2.8
+/// locks outputs the same way, so `nix-build` and sysrebuild wait for each other.
 #[derive(Debug)]
 pub struct PathLock {
     lock: HeldLock,
 }
 
 impl PathLock {
-    /// Locks the store object at `real_path` exclusively, waiting for other holders.
-    pub fn acquire(real_path: &Path) -> Result<PathLock, LocalStoreError> {
+    /// The lock file of the store object at `real_path`.
+    pub fn lock_file_of(real_path: &Path) -> PathBuf {
         let mut name = real_path.as_os_str().to_owned();
         name.push(".lock");
-        let lock_path = PathBuf::from(name);
+        PathBuf::from(name)
+    }
+
+    /// Locks the store object at `real_path` exclusively, waiting for other holders
+    /// (threads of this process and other processes).
+    pub fn acquire(real_path: &Path) -> Result<PathLock, LocalStoreError> {
         loop {
-            let lock = HeldLock::acquire(&lock_path, LockKind::Write)?;
-            let meta = lock
-                .file
+            // Waiting never gives up, so this returns on the first pass.
+            if let Some(lock) = Self::acquire_inner(real_path, true)? {
+                return Ok(lock);
+            }
+        }
+    }
+
+    /// Like [`PathLock::acquire`] but returns `None` at once when another holder (a
+    /// thread of this process or another process) has the lock.
+    pub fn try_acquire(real_path: &Path) -> Result<Option<PathLock>, LocalStoreError> {
+        Self::acquire_inner(real_path, false)
+    }
+
+    fn acquire_inner(real_path: &Path, wait: bool) -> Result<Option<PathLock>, LocalStoreError> {
+        let lock_path = Self::lock_file_of(real_path);
+        loop {
+            let file = open_lock_file(&lock_path, true)
+                .map_err(io_error("opening lock file", &lock_path))?;
+            if !lock_file(&file, LockKind::Write, wait).map_err(io_error("locking", &lock_path))? {
+                return Ok(None);
+            }
+            let meta = file
                 .metadata()
                 .map_err(io_error("getting status of", &lock_path))?;
             // A non-empty lock file was released and deleted by its previous holder.
             if meta.len() == 0 {
-                return Ok(PathLock { lock });
+                return Ok(Some(PathLock {
+                    lock: HeldLock {
+                        file,
+                        path: lock_path,
+                    },
+                }));
             }
         }
     }
@@ -158,6 +187,29 @@ mod tests {
         }
         assert!(!tmp.path().join("abc-x.lock").exists());
         let _again = PathLock::acquire(&obj).expect("relock");
+    }
+
+    #[test]
+    fn threads_of_one_process_exclude_each_other() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let obj = tmp.path().join("abc-y");
+        let first = PathLock::acquire(&obj).expect("lock");
+        assert!(PathLock::try_acquire(&obj).expect("try").is_none());
+        let order = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let _second = PathLock::acquire(&obj).expect("lock in thread");
+                order.lock().expect("order").push("second");
+            });
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            order.lock().expect("order").push("first released");
+            drop(first);
+        });
+        assert_eq!(
+            *order.lock().expect("order"),
+            vec!["first released", "second"]
+        );
+        assert!(PathLock::try_acquire(&obj).expect("try").is_some());
     }
 
     #[test]

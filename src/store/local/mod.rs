@@ -7,7 +7,7 @@
 //! - [`lock`]: the big lock, the GC lock and per-path locks.
 //! - [`add`]: writing and registering objects.
 //! - [`query`]: closures, referrers, trees, `why-depends`.
-//! - [`roots`] / [`temproots`] / [`gc`]: garbage collection.
+//! - [`roots`] / [`temproots`] / [`gc_socket`] / [`gc`]: garbage collection.
 //! - [`verify`], [`optimise`], [`log`]: maintenance and build logs.
 
 pub mod add;
@@ -15,6 +15,7 @@ pub mod db;
 pub mod error;
 pub mod fsutil;
 pub mod gc;
+pub mod gc_socket;
 pub mod layout;
 pub mod lock;
 pub mod log;
@@ -38,7 +39,6 @@ use crate::store::path_info::ValidPathInfo;
 use crate::store::writer::StoreWriter;
 use db::StoreDb;
 use schema::SCHEMA_VERSION;
-use temproots::TempRoots;
 
 /// An open local store. Holds the big lock shared while it lives, as every Nix process
 /// using the store does.
@@ -46,7 +46,6 @@ pub struct LocalStore {
     layout: StoreLayout,
     writer: StoreWriter,
     db: StoreDb,
-    temp_roots: Option<TempRoots>,
     _big_lock: HeldLock,
 }
 
@@ -77,7 +76,6 @@ impl LocalStore {
             layout,
             writer,
             db,
-            temp_roots: None,
             _big_lock: big_lock,
         })
     }
@@ -146,21 +144,11 @@ impl LocalStore {
             .ok_or_else(|| LocalStoreError::NotValid(self.store_dir().display(path)))
     }
 
-    /// This process's temporary roots, if it has added any.
-    pub fn temp_roots(&self) -> Option<&TempRoots> {
-        self.temp_roots.as_ref()
-    }
-
     /// Records `path` as a temporary root of this process, so that a concurrent garbage
-    /// collection keeps it.
-    pub fn add_temp_root(&mut self, path: &StorePath) -> Result<(), LocalStoreError> {
-        if self.temp_roots.is_none() {
-            self.temp_roots = Some(TempRoots::create(&self.layout)?);
-        }
-        match &mut self.temp_roots {
-            Some(t) => t.add(&self.layout.store_dir().display(path)),
-            None => Ok(()),
-        }
+    /// collection keeps it (see [`temproots`]). Call it before checking that the path
+    /// is valid and using it.
+    pub fn add_temp_root(&self, path: &StorePath) -> Result<(), LocalStoreError> {
+        temproots::add_temp_root(&self.layout, &self.layout.store_dir().display(path))
     }
 }
 

@@ -12,16 +12,36 @@ use crate::store::path::StorePath;
 impl LocalStore {
     /// `paths` and everything they refer to, transitively.
     pub fn closure(&self, paths: &[StorePath]) -> Result<BTreeSet<StorePath>, LocalStoreError> {
-        let mut done = BTreeSet::new();
-        let mut todo: Vec<StorePath> = paths.to_vec();
-        while let Some(p) = todo.pop() {
-            if done.contains(&p) {
+        Ok(self.closure_graph(paths)?.into_keys().collect())
+    }
+
+    /// The closure of `paths` with the references of each member (an error names the
+    /// first path that is not valid).
+    pub fn closure_graph(
+        &self,
+        paths: &[StorePath],
+    ) -> Result<HashMap<StorePath, BTreeSet<StorePath>>, LocalStoreError> {
+        let mut graph = HashMap::new();
+        for p in paths {
+            if graph.contains_key(p) {
                 continue;
             }
-            todo.extend(self.path_info(&p)?.references);
-            done.insert(p);
+            match self.db().closure_graph(p)? {
+                Some(g) => graph.extend(g),
+                None => return Err(LocalStoreError::NotValid(self.store_dir().display(p))),
+            }
         }
-        Ok(done)
+        Ok(graph)
+    }
+
+    /// `nix-store --query --requisites`: the closure of `paths`, every path before the
+    /// paths referring to it.
+    pub fn requisites(&self, paths: &[StorePath]) -> Result<Vec<StorePath>, LocalStoreError> {
+        let graph = self.closure_graph(paths)?;
+        let members: BTreeSet<StorePath> = graph.keys().cloned().collect();
+        let mut sorted = topo_sort_with(&members, &graph);
+        sorted.reverse();
+        Ok(sorted)
     }
 
     /// `paths` and every valid path referring to them, transitively.

@@ -1,122 +1,206 @@
-//! Temporary GC roots: `temproots/<pid>` files listing (NUL-terminated) store paths a
-//! running process is using.
+//! Temporary GC roots, with Nix 2.8's protocol: each process lists the store paths it is
+//! using in `temproots/<pid>` (NUL-terminated), a file it keeps write-locked while it
+//! lives (so a collector can tell a live owner from a dead one). Locks are `flock`
+//! locks, as Nix's (see [`super::lock`]).
 //!
-//! The owner holds a read lock on its file while it lives; the garbage collector tries
-//! a write lock, which it only gets when the owner is gone (the file is then stale and
-//! removed, with a byte written into it so an owner that raced to open it retries).
-//! Adding a root upgrades the owner's lock to a write lock for the append, and the
-//! collector keeps a read lock on every file it has read, so no root can be added
-//! behind its back while it collects; new files are only created under a read lock on
-//! `gc.lock`, which the collector holds exclusively.
+//! To add a root, a process takes a shared lock on `gc.lock` without waiting and, while
+//! holding it, appends the path. If the lock is refused, a collection is running (it
+//! holds `gc.lock` exclusively and has already read the roots files), so the process
+//! tells the collector through its socket (`gc-socket/socket`, see [`super::gc_socket`])
+//! and waits for its acknowledgement before appending. Either way, a path is a root
+//! before the process goes on to check that it is valid and use it.
 //!
-//! Nix 2.8 processes announce temporary roots through the collector's socket instead
-//! (`gc-socket/socket`), which is not served: while sysrebuild collects garbage, a
-//! concurrently running Nix process must not add paths to the same store.
+//! The file is one per process and store (Nix's name is the pid), shared by every
+//! [`super::LocalStore`] the process opens; it is removed at exit by
+//! [`remove_own_files`]. A collection running in this process is told about new roots
+//! of its other threads through the socket like any other.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use super::error::{LocalStoreError, io_error};
+use super::gc_socket::{AnnounceError, RootsClient};
 use super::layout::StoreLayout;
-use super::lock::{HeldLock, LockKind, lock_file, open_lock_file};
+use super::lock::{LockKind, lock_file, open_lock_file};
 
-/// This process's temporary roots file.
-#[derive(Debug)]
-pub struct TempRoots {
+/// This process's temporary roots file in one store.
+struct TempRootsFile {
     file: File,
     path: PathBuf,
-    /// The roots written so far (this process must never open its own file again: closing
-    /// any descriptor of a file drops all of the process's `fcntl` locks on it).
-    roots: Vec<String>,
+    /// `gc.lock`, opened once (closing a descriptor drops this process's locks on it).
+    gc_lock: File,
+    gc_lock_path: PathBuf,
+    /// The roots written so far (logical paths).
+    roots: HashSet<String>,
+    /// The connection to a running collector, once one was needed.
+    client: Option<RootsClient>,
 }
 
-impl TempRoots {
-    /// Creates (replacing a stale one) and read-locks `temproots/<pid>`. Waits while a
-    /// garbage collection runs (it holds `gc.lock`), so that no collector misses a file.
-    pub fn create(layout: &StoreLayout) -> Result<TempRoots, LocalStoreError> {
-        let path = layout.temproots_dir().join(std::process::id().to_string());
-        let _gc = HeldLock::acquire(&layout.gc_lock(), LockKind::Read)?;
+/// The process's roots files, by state directory.
+static FILES: Mutex<BTreeMap<PathBuf, TempRootsFile>> = Mutex::new(BTreeMap::new());
+
+fn files() -> MutexGuard<'static, BTreeMap<PathBuf, TempRootsFile>> {
+    // Every update of the map is a single insert; a panic elsewhere leaves it usable.
+    FILES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl TempRootsFile {
+    /// Creates (replacing a stale one) and write-locks `temproots/<pid>`.
+    fn create(layout: &StoreLayout) -> Result<TempRootsFile, LocalStoreError> {
+        let dir = layout.temproots_dir();
+        fs::create_dir_all(&dir).map_err(io_error("creating directory", &dir))?;
+        let path = dir.join(std::process::id().to_string());
+        let gc_lock_path = layout.gc_lock();
+        let gc_lock =
+            open_lock_file(&gc_lock_path, true).map_err(io_error("opening", &gc_lock_path))?;
         loop {
             let _ = fs::remove_file(&path);
             let file = open_lock_file(&path, true).map_err(io_error("creating", &path))?;
-            lock_file(&file, LockKind::Read, true).map_err(io_error("locking", &path))?;
+            lock_file(&file, LockKind::Write, true).map_err(io_error("locking", &path))?;
             let len = file
                 .metadata()
                 .map_err(io_error("getting status of", &path))?
                 .len();
             // A non-empty file was declared stale by a collector before we locked it.
             if len == 0 {
-                return Ok(TempRoots {
+                return Ok(TempRootsFile {
                     file,
                     path,
-                    roots: Vec::new(),
+                    gc_lock,
+                    gc_lock_path,
+                    roots: HashSet::new(),
+                    client: None,
                 });
             }
         }
     }
 
-    /// Appends the logical store path `path` as a root.
-    pub fn add(&mut self, path: &str) -> Result<(), LocalStoreError> {
-        lock_file(&self.file, LockKind::Write, true).map_err(io_error("locking", &self.path))?;
-        let mut record = path.as_bytes().to_vec();
+    fn append(&mut self, root: &str) -> Result<(), LocalStoreError> {
+        let mut record = root.as_bytes().to_vec();
         record.push(0);
-        let written = self
-            .file
+        self.file
             .seek(SeekFrom::End(0))
-            .and_then(|_| self.file.write_all(&record));
-        lock_file(&self.file, LockKind::Read, true).map_err(io_error("locking", &self.path))?;
-        written.map_err(io_error("writing", &self.path))?;
-        self.roots.push(path.to_owned());
+            .and_then(|_| self.file.write_all(&record))
+            .map_err(io_error("writing", &self.path))
+    }
+
+    fn add(&mut self, layout: &StoreLayout, root: &str) -> Result<(), LocalStoreError> {
+        if self.roots.contains(root) {
+            return Ok(());
+        }
+        loop {
+            let free = lock_file(&self.gc_lock, LockKind::Read, false)
+                .map_err(io_error("locking", &self.gc_lock_path))?;
+            if free {
+                let appended = self.append(root);
+                lock_file(&self.gc_lock, LockKind::Unlock, true)
+                    .map_err(io_error("unlocking", &self.gc_lock_path))?;
+                appended?;
+                break;
+            }
+            // A collection is running: it must learn about the root before we go on.
+            let client = match &mut self.client {
+                Some(c) => c,
+                None => match RootsClient::connect(layout) {
+                    Ok(c) => self.client.insert(c),
+                    Err(AnnounceError::Retry) => {
+                        std::thread::sleep(Duration::from_millis(10));
+                        continue;
+                    }
+                    Err(AnnounceError::Failed(e)) => return Err(e),
+                },
+            };
+            match client.announce(root) {
+                Ok(()) => {
+                    self.append(root)?;
+                    break;
+                }
+                Err(AnnounceError::Retry) => {
+                    // The collector went away meanwhile; start over.
+                    self.client = None;
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(AnnounceError::Failed(e)) => return Err(e),
+            }
+        }
+        self.roots.insert(root.to_owned());
         Ok(())
     }
 }
 
-impl Drop for TempRoots {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
+/// Records the logical store path `root` as a temporary root of this process.
+pub fn add_temp_root(layout: &StoreLayout, root: &str) -> Result<(), LocalStoreError> {
+    let mut files = files();
+    let key = layout.state_dir();
+    if !files.contains_key(&key) {
+        let created = TempRootsFile::create(layout)?;
+        files.insert(key.clone(), created);
+    }
+    match files.get_mut(&key) {
+        Some(f) => f.add(layout, root),
+        None => Ok(()),
     }
 }
 
-/// The temporary roots of all live processes, and the read locks that keep their owners
-/// from adding more while they are held.
+/// Drops this process's temporary roots in the store laid out as `layout` (its roots
+/// file is removed).
+pub fn release_temp_roots(layout: &StoreLayout) {
+    if let Some(f) = files().remove(&layout.state_dir()) {
+        let _ = fs::remove_file(&f.path);
+    }
+}
+
+/// Removes this process's roots files (at exit; a file left by a killed process is
+/// removed by the next collection, which finds it unlocked).
+pub fn remove_own_files() {
+    let mut files = files();
+    for (_, f) in std::mem::take(&mut *files) {
+        let _ = fs::remove_file(&f.path);
+    }
+}
+
+/// The temporary roots of all live processes.
+#[derive(Debug, Default)]
 pub struct FoundTempRoots {
     /// The roots (logical store paths).
     pub roots: BTreeSet<String>,
     /// `(temproots file, root)` pairs, to say where each root was found.
     pub sources: Vec<(PathBuf, String)>,
-    _locks: Vec<File>,
 }
 
-/// Reads every temporary roots file, removing those of dead processes. Files of
-/// processes still running stay read-locked until the result is dropped. This process's
-/// own roots come from `own` (its file is not opened).
-pub fn find_temp_roots(
-    layout: &StoreLayout,
-    own: Option<&TempRoots>,
-) -> Result<FoundTempRoots, LocalStoreError> {
+impl FoundTempRoots {
+    fn insert(&mut self, file: &Path, root: String) {
+        self.sources.push((file.to_owned(), root.clone()));
+        self.roots.insert(root);
+    }
+}
+
+/// Reads every temporary roots file (this process's from memory), removing those of
+/// dead processes.
+pub fn find_temp_roots(layout: &StoreLayout) -> Result<FoundTempRoots, LocalStoreError> {
     let dir = layout.temproots_dir();
-    let mut found = FoundTempRoots {
-        roots: BTreeSet::new(),
-        sources: Vec::new(),
-        _locks: Vec::new(),
-    };
+    let mut found = FoundTempRoots::default();
+    if let Some(own) = files().get(&layout.state_dir()) {
+        let mut own_roots: Vec<&String> = own.roots.iter().collect();
+        own_roots.sort();
+        for root in own_roots {
+            found.insert(&own.path, root.clone());
+        }
+    }
     let entries = match fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
         Err(e) => return Err(io_error("reading directory", &dir)(e)),
     };
-    if let Some(own) = own {
-        for root in &own.roots {
-            found.sources.push((own.path.clone(), root.clone()));
-            found.roots.insert(root.clone());
-        }
-    }
     let own_name = std::process::id().to_string();
     for entry in entries {
         let entry = entry.map_err(io_error("reading directory", &dir))?;
-        if entry.file_name().to_string_lossy() == own_name {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == own_name || name.starts_with('.') {
             continue;
         }
         let path = entry.path();
@@ -125,22 +209,19 @@ pub fn find_temp_roots(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(io_error("opening", &path)(e)),
         };
+        // Only a dead owner leaves its file unlocked.
         if lock_file(&file, LockKind::Write, false).map_err(io_error("locking", &path))? {
             let _ = fs::remove_file(&path);
             let _ = (&file).write_all(b"d");
             continue;
         }
-        lock_file(&file, LockKind::Read, true).map_err(io_error("locking", &path))?;
         let mut contents = Vec::new();
         (&file)
             .read_to_end(&mut contents)
             .map_err(io_error("reading", &path))?;
         for root in contents.split(|b| *b == 0).filter(|r| !r.is_empty()) {
-            let root = String::from_utf8_lossy(root).into_owned();
-            found.sources.push((path.clone(), root.clone()));
-            found.roots.insert(root);
+            found.insert(&path, String::from_utf8_lossy(root).into_owned());
         }
-        found._locks.push(file);
     }
     Ok(found)
 }
@@ -148,38 +229,33 @@ pub fn find_temp_roots(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     #[test]
-    fn own_roots_are_found_and_removed_on_drop() {
+    fn own_roots_are_found_and_written_in_nix_format() {
         let tmp = tempfile::tempdir().expect("tempdir");
-        let layout = StoreLayout::relocated(Path::new(tmp.path()));
-        fs::create_dir_all(layout.temproots_dir()).expect("mkdir");
-        let mut t = TempRoots::create(&layout).expect("create");
-        t.add("/nix/store/0c6kzph7l0dcbfmjap64f0czdafn3b7x-a")
-            .expect("add");
-        t.add("/nix/store/1c6kzph7l0dcbfmjap64f0czdafn3b7x-b")
-            .expect("add");
-        let found = find_temp_roots(&layout, Some(&t)).expect("find");
+        let layout = StoreLayout::relocated(tmp.path());
+        let a = "/nix/store/0c6kzph7l0dcbfmjap64f0czdafn3b7x-a";
+        let b = "/nix/store/1c6kzph7l0dcbfmjap64f0czdafn3b7x-b";
+        add_temp_root(&layout, a).expect("add");
+        add_temp_root(&layout, b).expect("add");
+        add_temp_root(&layout, a).expect("add again");
+        let found = find_temp_roots(&layout).expect("find");
         assert_eq!(found.roots.len(), 2);
-        // Our own file stays locked: a dead-process check from elsewhere would fail.
-        assert!(t.path.exists());
-        drop(found);
-        drop(t);
+        let own = layout.temproots_dir().join(std::process::id().to_string());
         assert_eq!(
-            fs::read_dir(layout.temproots_dir()).expect("dir").count(),
-            0
+            fs::read(&own).expect("own file"),
+            format!("{a}\0{b}\0").into_bytes()
         );
     }
 
     #[test]
     fn stale_files_of_dead_processes_are_removed() {
         let tmp = tempfile::tempdir().expect("tempdir");
-        let layout = StoreLayout::relocated(Path::new(tmp.path()));
+        let layout = StoreLayout::relocated(tmp.path());
         fs::create_dir_all(layout.temproots_dir()).expect("mkdir");
         let stale = layout.temproots_dir().join("999999999");
         fs::write(&stale, b"/nix/store/0c6kzph7l0dcbfmjap64f0czdafn3b7x-a\0").expect("write");
-        let found = find_temp_roots(&layout, None).expect("find");
+        let found = find_temp_roots(&layout).expect("find");
         assert!(found.roots.is_empty());
         assert!(!stale.exists());
     }
