@@ -14,7 +14,6 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use super::passwd::{parse_group, parse_passwd};
 use super::{
     Activation, ActivationError, ActivationResult, io_error, symlink_atomically, write_atomically,
 };
@@ -204,8 +203,8 @@ fn copy_entry(
 ) -> ActivationResult<()> {
     let source = tree.join(&e.target);
     let contents = fs::read(&source).map_err(io_error("reading", &source))?;
-    let uid = resolve_id(a, user, "etc/passwd")?;
-    let gid = resolve_id(a, group, "etc/group")?;
+    let uid = a.resolve_id(user, "etc/passwd")?;
+    let gid = a.resolve_id(group, "etc/group")?;
     let current = fs::read(path).ok();
     let meta = fs::symlink_metadata(path).ok();
     let up_to_date = current.as_deref() == Some(contents.as_slice())
@@ -239,33 +238,6 @@ fn copy_entry(
 
 fn was_copied_by_us(a: &Activation, target: &str) -> bool {
     fs::read_to_string(a.host_path(CLEAN_LIST)).is_ok_and(|t| t.lines().any(|l| l == target))
-}
-
-/// `+N` is an id; a name is looked up in the root's passwd or group file.
-fn resolve_id(a: &Activation, who: &str, file: &str) -> ActivationResult<u32> {
-    if let Some(n) = who.strip_prefix('+') {
-        return n
-            .parse()
-            .map_err(|_| ActivationError::Failed(format!("'{who}' is not an id")));
-    }
-    if let Ok(n) = who.parse() {
-        return Ok(n);
-    }
-    let text = fs::read_to_string(a.host_path(file)).unwrap_or_default();
-    let found = if file.ends_with("passwd") {
-        parse_passwd(&text)
-            .0
-            .into_iter()
-            .find(|e| e.name == who)
-            .map(|e| e.uid)
-    } else {
-        parse_group(&text)
-            .0
-            .into_iter()
-            .find(|e| e.name == who)
-            .map(|e| e.gid)
-    };
-    found.ok_or_else(|| ActivationError::Failed(format!("no entry for '{who}' in /{file}")))
 }
 
 fn points_into_static(path: &Path) -> bool {

@@ -15,6 +15,9 @@ pub mod passwd;
 pub mod users;
 pub mod wrappers;
 
+use passwd::{parse_group, parse_passwd};
+
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -87,6 +90,34 @@ impl Activation {
     /// A file of the generation.
     pub fn system_file(&self, name: &str) -> PathBuf {
         self.system.join(name)
+    }
+
+    /// An owner or group: `+N` or `N` is an id; a name is looked up in the root's
+    /// `etc/passwd` or `etc/group` (`file`).
+    pub fn resolve_id(&self, who: &str, file: &str) -> ActivationResult<u32> {
+        if let Some(n) = who.strip_prefix('+') {
+            return n
+                .parse()
+                .map_err(|_| ActivationError::Failed(format!("'{who}' is not an id")));
+        }
+        if let Ok(n) = who.parse() {
+            return Ok(n);
+        }
+        let text = fs::read_to_string(self.host_path(file)).unwrap_or_default();
+        let found = if file.ends_with("passwd") {
+            parse_passwd(&text)
+                .0
+                .into_iter()
+                .find(|e| e.name == who)
+                .map(|e| e.uid)
+        } else {
+            parse_group(&text)
+                .0
+                .into_iter()
+                .find(|e| e.name == who)
+                .map(|e| e.gid)
+        };
+        found.ok_or_else(|| ActivationError::Failed(format!("no entry for '{who}' in /{file}")))
     }
 
     /// Runs every step; returns the errors of the steps that failed (empty: success).

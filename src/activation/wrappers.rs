@@ -9,7 +9,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::passwd::{parse_group, parse_passwd};
 use super::{Activation, ActivationError, ActivationResult, io_error, symlink_atomically};
 
 /// One wrapper, as `wrappers.json` describes it.
@@ -92,8 +91,8 @@ fn make_wrapper(a: &Activation, dir: &Path, w: &WrapperSpec) -> ActivationResult
     let source = a.host_path(&w.source);
     let dest = dir.join(&w.program);
     fs::copy(&source, &dest).map_err(io_error("copying", &source))?;
-    let uid = lookup(a, "etc/passwd", &w.owner)?;
-    let gid = lookup(a, "etc/group", &w.group)?;
+    let uid = a.resolve_id(&w.owner, "etc/passwd")?;
+    let gid = a.resolve_id(&w.group, "etc/group")?;
     std::os::unix::fs::chown(&dest, Some(uid), Some(gid))
         .map_err(io_error("changing the owner of", &dest))?;
     let mut mode = u32::from_str_radix(&w.permissions, 8).map_err(|_| {
@@ -115,27 +114,6 @@ fn make_wrapper(a: &Activation, dir: &Path, w: &WrapperSpec) -> ActivationResult
     }
     fs::set_permissions(&dest, fs::Permissions::from_mode(mode))
         .map_err(io_error("changing the mode of", &dest))
-}
-
-fn lookup(a: &Activation, file: &str, name: &str) -> ActivationResult<u32> {
-    if let Ok(n) = name.parse() {
-        return Ok(n);
-    }
-    let text = fs::read_to_string(a.host_path(file)).unwrap_or_default();
-    let found = if file.ends_with("passwd") {
-        parse_passwd(&text)
-            .0
-            .into_iter()
-            .find(|e| e.name == name)
-            .map(|e| e.uid)
-    } else {
-        parse_group(&text)
-            .0
-            .into_iter()
-            .find(|e| e.name == name)
-            .map(|e| e.gid)
-    };
-    found.ok_or_else(|| ActivationError::Failed(format!("no entry for '{name}' in /{file}")))
 }
 
 /// Capability names in kernel order (`capability.h`).
