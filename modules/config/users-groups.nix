@@ -129,7 +129,7 @@ let
       (if s ? shellPath then "${s}${s.shellPath}" else "${s}/bin/${s.pname or "sh"}")
     else toString s;
 
-  withIds = what: key: items:
+  withIds = key: items:
     lib.filter (x: x.${key} != null) items;
   duplicatesBy = key: items:
     let ids = map (x: x.${key}) items;
@@ -229,11 +229,11 @@ in
       ++ map (id: {
         assertion = false;
         message = "users.users: the uid ${toString id} is used by several users.";
-      }) (duplicatesBy "uid" (withIds "users" "uid" users))
+      }) (duplicatesBy "uid" (withIds "uid" users))
       ++ map (id: {
         assertion = false;
         message = "users.groups: the gid ${toString id} is used by several groups.";
-      }) (duplicatesBy "gid" (withIds "groups" "gid" groups));
+      }) (duplicatesBy "gid" (withIds "gid" groups));
 
     system.build.usersGroups = pkgs.writeText "users-groups.json" (builtins.toJSON spec);
   };

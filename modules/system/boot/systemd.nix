@@ -184,7 +184,7 @@ let
       } // def.serviceConfig))
     ];
 
-  plainText = type: settingsName: settings: name: def:
+  plainText = settingsName: settings: name: def:
     unitText [ (unitSection name def) (section settingsName settings) ];
 
   # `systemd.units` entries of one kind of unit.
@@ -261,12 +261,12 @@ in
     systemd.timers = timersFromStartAt;
 
     systemd.units = unitsOf "service" serviceText cfg.services
-      // unitsOf "timer" (name: def: plainText "timer" "Timer" def.timerConfig name def) cfg.timers
-      // unitsOf "socket" (name: def: plainText "socket" "Socket" ({
+      // unitsOf "timer" (name: def: plainText "Timer" def.timerConfig name def) cfg.timers
+      // unitsOf "socket" (name: def: plainText "Socket" ({
            ListenStream = def.listenStreams;
            ListenDatagram = def.listenDatagrams;
          } // def.socketConfig) name def) cfg.sockets
-      // unitsOf "path" (name: def: plainText "path" "Path" def.pathConfig name def) cfg.paths
+      // unitsOf "path" (name: def: plainText "Path" def.pathConfig name def) cfg.paths
       // unitsOf "target" (name: def: unitText [ (unitSection name def) ]) cfg.targets;
 
     system.build.units = pkgs.runCommand "system-units" {
