@@ -155,3 +155,39 @@ pub fn substitute_plan(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::derivation::Derivation;
+
+    fn node(name: &str, deps: Vec<usize>) -> Node {
+        let path =
+            StorePath::from_base_name(&format!("{}-{name}.drv", "0".repeat(32))).expect("path");
+        Node {
+            path,
+            drv: Derivation::default(),
+            inputs: Default::default(),
+            deps,
+        }
+    }
+
+    #[test]
+    fn dropping_fetched_nodes_remaps_dependencies() {
+        // 0 <- 1 <- 2, and 3 <- 2: node 1 is fetched, so 2 depends only on 3.
+        let plan = Plan {
+            nodes: vec![
+                node("a", vec![]),
+                node("b", vec![0]),
+                node("c", vec![1, 3]),
+                node("d", vec![]),
+            ],
+            ..Plan::default()
+        };
+        let kept = retain(plan, &[false, false, true, true]);
+        let names: Vec<&str> = kept.nodes.iter().map(|n| n.path.name()).collect();
+        assert_eq!(names, ["c.drv", "d.drv"]);
+        assert_eq!(kept.nodes[0].deps, [1]);
+        assert!(kept.nodes[1].deps.is_empty());
+    }
+}

@@ -27,7 +27,8 @@ pub struct NarInfoError {
 pub struct NarInfo {
     /// The store path described.
     pub path: StorePath,
-    /// Where the (compressed) NAR is, relative to the cache (`nar/….nar.xz`).
+    /// Where the (compressed) NAR is: relative to the cache (`nar/….nar.xz`), or an
+    /// absolute `http(s)://` URL.
     pub url: String,
     /// How the NAR file is compressed.
     pub compression: Method,
@@ -101,7 +102,10 @@ impl NarInfo {
                     )
                 }
                 "URL" => {
-                    if value.is_empty() || value.starts_with('/') || value.contains("..") {
+                    let escapes = value.starts_with('/')
+                        || value.starts_with("../")
+                        || value.contains("/../");
+                    if value.is_empty() || escapes {
                         return Err(fail(n, format!("bad URL '{value}'")));
                     }
                     url = Some(value.to_owned())

@@ -90,7 +90,11 @@ impl BinaryCache {
 
     /// The URL of the NAR file `info` points to.
     pub fn nar_url(&self, info: &NarInfo) -> String {
-        format!("{}/{}", self.url, info.url)
+        if info.url.contains("://") {
+            info.url.clone()
+        } else {
+            format!("{}/{}", self.url, info.url)
+        }
     }
 
     /// Starts fetching the NAR file of `info`.

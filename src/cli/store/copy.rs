@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{ArgGroup, Args};
 
 use super::{CmdResult, StoreCmdError, StoreOpts, parse_paths, valid_paths};
 use crate::cache::keys::SecretKey;
@@ -13,17 +13,13 @@ use crate::compression::Method;
 
 /// Options of `store copy`.
 #[derive(Args)]
+#[command(group(ArgGroup::new("direction").required(true).args(["to", "from"])))]
 pub struct CopyCommand {
     /// Store paths to copy (with their closures unless --no-recursive).
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<String>,
     /// Copy into the binary cache at this URL (file:///DIR).
-    #[arg(
-        long = "to",
-        value_name = "URL",
-        conflicts_with = "from",
-        required_unless_present = "from"
-    )]
+    #[arg(long = "to", value_name = "URL", conflicts_with = "from")]
     to: Option<String>,
     /// Copy from the binary cache at this URL (http://, https:// or file://) into the
     /// store.

@@ -43,5 +43,8 @@ fn write_new(path: &Path, text: &str, mode: u32) -> CmdResult {
         .mode(mode)
         .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| StoreCmdError::Message(format!("writing '{}': {e}", path.display())))
+        .map_err(|e| {
+            let reason = crate::build::error::describe(&e);
+            StoreCmdError::Message(format!("writing '{}': {reason}", path.display()))
+        })
 }
