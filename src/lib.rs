@@ -10,6 +10,7 @@ pub mod cli;
 pub mod debfile;
 pub mod debian;
 pub mod eval;
+pub mod fetch;
 pub mod net;
 pub mod store;
 pub mod testhook;

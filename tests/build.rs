@@ -313,7 +313,7 @@ fn fixed_output_hash_mismatch() {
     let err = stderr(&o);
     assert!(
         err.contains("hash mismatch in fixed-output derivation '/nix/store/")
-            && err.contains("\n  specified: sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n")
+            && err.contains("\n  specified: sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU= (sha256:0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73)\n")
             && err.contains("\n  got:       sha256-LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="),
         "{err}"
     );

@@ -95,9 +95,9 @@ pub enum BuildError {
     HashMismatch {
         /// The derivation's path.
         drv: String,
-        /// The expected hash (SRI).
+        /// The expected hash (SRI and base-32).
         specified: String,
-        /// The actual hash (SRI).
+        /// The actual hash (SRI and base-32).
         got: String,
     },
     /// A flat fixed output is not a regular file, or a fixed output refers to store paths.

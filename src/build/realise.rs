@@ -446,6 +446,7 @@ fn build_builtin(
         log: &mut log,
         cores: cfg.cores,
         deb_dirs: &cfg.deb_dirs,
+        progress,
     };
     let result = builtin(&mut build)
         .map_err(|e| BuildError::BuiltinFailed {
@@ -620,8 +621,8 @@ pub fn check_fixed_output(
     if &got != expected {
         return Err(BuildError::HashMismatch {
             drv: drv.to_owned(),
-            specified: expected.to_sri(),
-            got: got.to_sri(),
+            specified: crate::fetch::both_forms(expected),
+            got: crate::fetch::both_forms(&got),
         });
     }
     Ok(())
@@ -647,12 +648,15 @@ mod tests {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-        let got = Hash::digest(HashAlgo::Sha256, "hello").to_sri();
+        let got = Hash::digest(HashAlgo::Sha256, "hello");
         assert_eq!(
             err,
             format!(
-                "hash mismatch in fixed-output derivation '/nix/store/x-f.drv':\n  specified: {}\n  got:       {got}",
-                expected.to_sri()
+                "hash mismatch in fixed-output derivation '/nix/store/x-f.drv':\n  specified: {} ({})\n  got:       {} ({})",
+                expected.to_sri(),
+                expected.encode_prefixed(crate::store::hash::HashFormat::Nix32),
+                got.to_sri(),
+                got.encode_prefixed(crate::store::hash::HashFormat::Nix32),
             )
         );
         let ok = Hash::digest(HashAlgo::Sha256, "hello");
