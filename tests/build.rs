@@ -558,12 +558,12 @@ fn killed_build_leaves_no_valid_output_and_is_redone() {
 #[test]
 fn builtin_builders_and_other_systems_are_refused_clearly() {
     let env = Env::new(
-        r#"{ builtin = derivation { name = "bi"; system = "builtin"; builder = "builtin:fetchurl"; url = "file:///x"; };
+        r#"{ builtin = derivation { name = "bi"; system = "builtin"; builder = "builtin:no-such-builder"; };
              other = derivation { name = "arm"; system = "aarch64-darwin"; builder = "/bin/sh"; }; }"#,
     );
     let o = env.build(&["-A", "builtin"]);
     assert!(
-        stderr(&o).contains("-bi.drv' uses the builtin builder 'builtin:fetchurl'"),
+        stderr(&o).contains("-bi.drv' uses the builtin builder 'builtin:no-such-builder'"),
         "{}",
         stderr(&o)
     );

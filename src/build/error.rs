@@ -126,8 +126,8 @@ pub enum BuildError {
         /// This machine's platform.
         host: String,
     },
-    /// A derivation uses a builtin builder (`builtin:NAME`) not implemented yet.
-    #[error("'{drv}' uses the builtin builder 'builtin:{builtin}', which is not supported yet")]
+    /// A derivation uses a builtin builder (`builtin:NAME`) sysrebuild does not have.
+    #[error("'{drv}' uses the builtin builder 'builtin:{builtin}', which sysrebuild does not have")]
     UnsupportedBuiltin {
         /// The derivation's path.
         drv: String,

@@ -144,6 +144,67 @@ pub fn realise(
     result.map(|()| Realised::Built)
 }
 
+/// Builds `task` again although its outputs are valid, replacing them (`store verify
+/// --repair` of a damaged output). The outputs present are moved aside first and put
+/// back if the build fails, so a failed repair changes nothing; on success the new
+/// outputs are registered over the old rows (hash, size, references). Its inputs must be
+/// valid.
+pub fn rebuild_for_repair(
+    store: &dyn BuildStore,
+    cfg: &BuildConfig,
+    progress: &Progress,
+    task: &BuildTask<'_>,
+) -> BuildResult<()> {
+    let sd = store.store_dir();
+    let drv_shown = sd.display(task.drv_path);
+    let outputs = output_paths(task.drv, &drv_shown)?;
+    let reals: Vec<PathBuf> = outputs.iter().map(|(_, p)| store.real_path(p)).collect();
+    for (_, p) in &outputs {
+        store.add_temp_root(p)?;
+    }
+    let _locks = lock_outputs(&reals, &|lock| {
+        progress.println(&format!(
+            "waiting for lock on '{}' (another process is building '{drv_shown}')",
+            lock.display()
+        ))
+    })?;
+    if let Some(name) = task.drv.builder.strip_prefix("builtin:")
+        && builtins::lookup(name).is_none()
+    {
+        return Err(BuildError::UnsupportedBuiltin {
+            drv: drv_shown,
+            builtin: name.to_owned(),
+        });
+    }
+    let closure = input_closure(store, task, &drv_shown)?;
+    let mut aside = Vec::new();
+    for real in &reals {
+        if fs::symlink_metadata(real).is_ok() {
+            let name = real.file_name().map(|n| n.to_string_lossy().into_owned());
+            let moved = real.with_file_name(format!(
+                ".{}.repair-{}",
+                name.unwrap_or_default(),
+                std::process::id()
+            ));
+            remove_tree(&moved)?;
+            fs::rename(real, &moved).map_err(io_err("moving aside", real))?;
+            aside.push((real.clone(), moved));
+        }
+    }
+    progress.started(&drv_shown, task.drv_path.name().trim_end_matches(".drv"));
+    let result = build_in_dir(store, cfg, progress, task, &outputs, &closure);
+    progress.finished(task.drv_path.name().trim_end_matches(".drv"));
+    for (real, moved) in &aside {
+        if result.is_err() {
+            let _ = remove_tree(real);
+            let _ = fs::rename(moved, real);
+        } else {
+            let _ = remove_tree(moved);
+        }
+    }
+    result
+}
+
 /// The inputs and, as far as the store knows them, their references (transitively).
 fn input_closure(
     store: &dyn BuildStore,

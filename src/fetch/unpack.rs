@@ -117,8 +117,7 @@ fn extract(decoder: Box<dyn Read + '_>, archive: &Path, into: &Path) -> Result<(
         }
         // `unpack_in` reads the entry's data: a truncated or corrupt archive shows up here.
         entry.unpack_in(into).map_err(|e| {
-            if e.kind() == io::ErrorKind::UnexpectedEof || e.kind() == io::ErrorKind::InvalidData
-            {
+            if e.kind() == io::ErrorKind::UnexpectedEof || e.kind() == io::ErrorKind::InvalidData {
                 read_err(e)
             } else {
                 write_err(e)
@@ -183,7 +182,10 @@ mod tests {
 
     #[test]
     fn every_compression_is_recognised_by_content() {
-        let tar = tarball(&[("top/bin/tool", b"#!/bin/sh\n", 0o755), ("top/README", b"hi", 0o444)]);
+        let tar = tarball(&[
+            ("top/bin/tool", b"#!/bin/sh\n", 0o755),
+            ("top/README", b"hi", 0o444),
+        ]);
         for c in [
             Compression::None,
             Compression::Gzip,
@@ -201,7 +203,12 @@ mod tests {
             let top = unpack_tarball(&archive, "file:///a", &into).unwrap();
             assert_eq!(top, into.join("top"));
             assert_eq!(std::fs::read(top.join("README")).unwrap(), b"hi");
-            let mode = top.join("bin/tool").metadata().unwrap().permissions().mode();
+            let mode = top
+                .join("bin/tool")
+                .metadata()
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o100, 0o100, "{c:?}");
         }
     }

@@ -62,7 +62,11 @@ pub fn fetchurl(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
 fn candidate_urls(b: &BuiltinBuild<'_>) -> Result<Vec<String>, BuiltinError> {
     let mut urls: Vec<String> = Vec::new();
     let listed = b.env.get("url").map(String::as_str).into_iter();
-    let more = b.env.get("urls").map_or("", String::as_str).split_whitespace();
+    let more = b
+        .env
+        .get("urls")
+        .map_or("", String::as_str)
+        .split_whitespace();
     for url in listed.chain(more) {
         if !url.is_empty() && !urls.iter().any(|u| u == url) {
             urls.push(url.to_owned());

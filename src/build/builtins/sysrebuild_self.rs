@@ -50,4 +50,3 @@ pub fn sysrebuild_self(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
     ));
     Ok(())
 }
-

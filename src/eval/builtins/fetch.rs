@@ -169,9 +169,11 @@ fn fetch(ev: &mut Evaluator, arg: &Value, fetcher: Fetcher, span: Span) -> EvalR
                         .store_dir()
                         .make_fixed_output_path(method, h, &name, none, false)
                         .map_err(|e| error(format!("cannot fetch '{}': {e}", req.url), span))?;
-                    let local = ev.builtin_state.store.local_store(&store).map_err(|e| {
-                        error(format!("cannot open the store: {e}"), span)
-                    })?;
+                    let local = ev
+                        .builtin_state
+                        .store
+                        .local_store(&store)
+                        .map_err(|e| error(format!("cannot open the store: {e}"), span))?;
                     match local.db().is_valid(&path) {
                         Ok(true) => Some(path),
                         _ => None,
