@@ -510,3 +510,91 @@ fn builtin_fetchurl_reports_a_hash_mismatch_with_both_hashes() {
     let out = store_paths(&out).remove(0);
     assert!(!env.run(&["store", "path-info", &out]).status.success());
 }
+
+/// Makes a store object writable and replaces its contents (a file) or removes a file
+/// inside it (a directory).
+fn corrupt(real: &Path) {
+    let meta = fs::symlink_metadata(real).unwrap();
+    if meta.is_dir() {
+        fs::set_permissions(real, fs::Permissions::from_mode(0o755)).unwrap();
+        let victim = fs::read_dir(real)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.symlink_metadata().unwrap().is_file())
+            .expect("a file to remove");
+        fs::remove_file(victim).unwrap();
+    } else {
+        fs::set_permissions(real, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::write(real, b"corrupted\n").unwrap();
+    }
+}
+
+#[test]
+fn verify_repair_rebuilds_or_refetches_and_says_what_it_cannot_repair() {
+    let env = Env::new();
+    let (nix, _) = fetchurl_nix(&env);
+    fs::write(env.path("default.nix"), nix).unwrap();
+    let (notes, _) = env.serve("notes.txt", b"notes\n");
+    fs::write(
+        env.path("other.nix"),
+        format!(
+            r#"{{
+              shell = derivation {{ name = "made"; system = builtins.currentSystem;
+                builder = "/bin/sh"; PATH = "/bin:/usr/bin";
+                args = [ "-c" "mkdir $out; echo a > $out/a; echo b > $out/b" ]; }};
+              fetched = derivation {{ name = "uses"; system = "x"; builder = "/bin/sh";
+                src = builtins.fetchurl "{notes}"; }};
+            }}"#
+        ),
+    )
+    .unwrap();
+    let build = |file: &str, attr: &str| {
+        let o = env.run(&["build", "--no-sandbox", "--no-out-link", file, "-A", attr]);
+        ok(&o).trim().to_owned()
+    };
+    let fetched_out = build("default.nix", "tree");
+    let shell_out = build("other.nix", "shell");
+    ok(&env.run(&["instantiate", "--store", "ours", "other.nix", "-A", "fetched"]));
+    let evaluated = store_paths(&ok(&env.run(&[
+        "eval",
+        "-E",
+        &format!(r#"builtins.fetchurl "{notes}""#),
+    ])))
+    .remove(0);
+    let real = |p: &str| env.ours().join(p.trim_start_matches('/'));
+    for p in [&fetched_out, &shell_out, &evaluated] {
+        corrupt(&real(p));
+    }
+    let o = env.run(&["store", "verify", "--check-contents"]);
+    assert_eq!(o.status.code(), Some(1));
+    for p in [&fetched_out, &shell_out, &evaluated] {
+        assert!(
+            stderr(&o).contains(&format!("error: path '{p}' was modified!")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = env.run(&["store", "verify", "--check-contents", "--repair", "--no-sandbox"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("path '{fetched_out}' repaired by rebuilding '/nix/store/"))
+            && err.contains(&format!("path '{shell_out}' repaired by rebuilding '/nix/store/"))
+            && err.contains(&format!(
+                "error: cannot repair '{evaluated}': no derivation is recorded as having produced it"
+            ))
+            && err.contains("1 store path(s) are damaged and could not be repaired"),
+        "{err}"
+    );
+    assert_eq!(fs::read(real(&fetched_out).join("README")).unwrap(), b"read me\n");
+    assert_eq!(fs::read(real(&shell_out).join("a")).unwrap(), b"a\n");
+    // Only the path nothing can rebuild is still damaged, for sysrebuild and for Nix.
+    let o = env.run(&["store", "verify", "--check-contents"]);
+    assert!(!stderr(&o).contains(&fetched_out) && !stderr(&o).contains(&shell_out));
+    assert!(stderr(&o).contains(&evaluated), "{}", stderr(&o));
+    for p in [&fetched_out, &shell_out] {
+        if let Some(o) = env.nix_store_on_ours(&["--verify-path", p]) {
+            assert!(o.status.success(), "nix-store: {}", stderr(&o));
+        }
+    }
+}
