@@ -11,7 +11,7 @@ use super::progress::Progress;
 use super::realise::{BuildTask, output_paths, rebuild_for_repair};
 use super::scheduler::{SchedulerOptions, build_plan};
 use super::store::BuildStore;
-use crate::store::path::StorePath;
+use crate::store::path::{StoreDir, StorePath};
 
 /// What became of a damaged path.
 #[derive(Debug)]
@@ -41,6 +41,37 @@ pub enum RepairOutcome {
         /// Why.
         error: BuildError,
     },
+}
+
+impl RepairOutcome {
+    /// What happened to `path`, for the user: `path '…' repaired by rebuilding '…'` or
+    /// `cannot repair '…': why`.
+    pub fn describe(&self, sd: &StoreDir, path: &StorePath) -> String {
+        let shown = sd.display(path);
+        let why = match self {
+            RepairOutcome::Rebuilt { drv } => {
+                return format!(
+                    "path '{shown}' repaired by rebuilding '{}'",
+                    sd.display(drv)
+                );
+            }
+            RepairOutcome::NoDeriver => {
+                "no derivation is recorded as having produced it".to_owned()
+            }
+            RepairOutcome::DeriverGone { drv } => format!(
+                "its derivation '{}' is no longer in the store",
+                sd.display(drv)
+            ),
+            RepairOutcome::NotAnOutput { drv } => format!(
+                "it is not an output of its recorded derivation '{}'",
+                sd.display(drv)
+            ),
+            RepairOutcome::Failed { drv, error } => {
+                format!("rebuilding '{}' failed: {error}", sd.display(drv))
+            }
+        };
+        format!("error: cannot repair '{shown}': {why}")
+    }
 }
 
 /// Repairs `path` (recorded deriver: `deriver`) by building the deriver again, after

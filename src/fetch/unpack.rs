@@ -14,7 +14,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::debfile::compression::Compression;
+use crate::compression::Method;
 
 /// Why a tarball could not be unpacked.
 #[derive(Debug, thiserror::Error)]
@@ -48,17 +48,17 @@ pub enum UnpackError {
 }
 
 /// Recognises a compression by its magic number; anything else is taken as a plain tar.
-pub fn detect_compression(head: &[u8]) -> Compression {
+pub fn detect_compression(head: &[u8]) -> Method {
     if head.starts_with(&[0x1f, 0x8b]) {
-        Compression::Gzip
+        Method::Gzip
     } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
-        Compression::Xz
+        Method::Xz
     } else if head.starts_with(b"BZh") {
-        Compression::Bzip2
+        Method::Bzip2
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Compression::Zstd
+        Method::Zstd
     } else {
-        Compression::None
+        Method::None
     }
 }
 
@@ -71,9 +71,7 @@ pub fn unpack_tarball(archive: &Path, url: &str, into: &Path) -> Result<PathBuf,
     };
     let mut raw = BufReader::with_capacity(256 * 1024, File::open(archive).map_err(read_err)?);
     let compression = detect_compression(raw.fill_buf().map_err(read_err)?);
-    let decoder = compression
-        .decoder(raw)
-        .map_err(|e| read_err(io::Error::other(e.to_string())))?;
+    let decoder = compression.decoder(raw).map_err(read_err)?;
     extract(decoder, archive, into)?;
     let mut entries: Vec<PathBuf> = std::fs::read_dir(into)
         .map_err(|source| UnpackError::Write {
@@ -148,7 +146,6 @@ fn make_accessible(dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     fn tarball(entries: &[(&str, &[u8], u32)]) -> Vec<u8> {
         let mut b = tar::Builder::new(Vec::new());
@@ -162,22 +159,8 @@ mod tests {
         b.into_inner().unwrap()
     }
 
-    fn compress(c: Compression, data: &[u8]) -> Vec<u8> {
-        match c {
-            Compression::None => data.to_vec(),
-            Compression::Gzip => {
-                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-                e.write_all(data).unwrap();
-                e.finish().unwrap()
-            }
-            Compression::Xz => liblzma::encode_all(data, 1).unwrap(),
-            Compression::Bzip2 => {
-                let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-                e.write_all(data).unwrap();
-                e.finish().unwrap()
-            }
-            Compression::Zstd => zstd::encode_all(data, 1).unwrap(),
-        }
+    fn compress(c: Method, data: &[u8]) -> Vec<u8> {
+        c.compress(data).unwrap()
     }
 
     #[test]
@@ -186,13 +169,7 @@ mod tests {
             ("top/bin/tool", b"#!/bin/sh\n", 0o755),
             ("top/README", b"hi", 0o444),
         ]);
-        for c in [
-            Compression::None,
-            Compression::Gzip,
-            Compression::Xz,
-            Compression::Bzip2,
-            Compression::Zstd,
-        ] {
+        for c in Method::ALL {
             let dir = tempfile::tempdir().unwrap();
             // A misleading name: detection must not rely on it.
             let archive = dir.path().join("archive.tar.gz");
@@ -231,7 +208,7 @@ mod tests {
     fn a_truncated_archive_is_a_read_error() {
         let dir = tempfile::tempdir().unwrap();
         let archive = dir.path().join("a.tar.xz");
-        let full = compress(Compression::Xz, &tarball(&[("t/f", &[7u8; 5000], 0o644)]));
+        let full = compress(Method::Xz, &tarball(&[("t/f", &[7u8; 5000], 0o644)]));
         std::fs::write(&archive, &full[..full.len() / 2]).unwrap();
         let into = dir.path().join("out");
         std::fs::create_dir(&into).unwrap();

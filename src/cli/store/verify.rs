@@ -126,45 +126,14 @@ impl VerifyCommand {
         let mut rebuilt: Vec<StorePath> = Vec::new();
         let mut unrepaired = 0;
         for (path, deriver) in damaged {
-            let shown = sd.display(path);
-            if let Some(d) = deriver
-                && rebuilt.contains(d)
-            {
-                progress.println(&format!(
-                    "path '{shown}' repaired by rebuilding '{}'",
-                    sd.display(d)
-                ));
-                continue;
-            }
-            match repair_by_rebuilding(&store, &opts, &progress, path, deriver.as_ref()) {
-                RepairOutcome::Rebuilt { drv } => {
-                    progress.println(&format!(
-                        "path '{shown}' repaired by rebuilding '{}'",
-                        sd.display(&drv)
-                    ));
-                    rebuilt.push(drv);
-                }
-                other => {
-                    unrepaired += 1;
-                    let why = match other {
-                        RepairOutcome::NoDeriver => {
-                            "no derivation is recorded as having produced it".to_owned()
-                        }
-                        RepairOutcome::DeriverGone { drv } => format!(
-                            "its derivation '{}' is no longer in the store",
-                            sd.display(&drv)
-                        ),
-                        RepairOutcome::NotAnOutput { drv } => format!(
-                            "it is not an output of its recorded derivation '{}'",
-                            sd.display(&drv)
-                        ),
-                        RepairOutcome::Failed { drv, error } => {
-                            format!("rebuilding '{}' failed: {error}", sd.display(&drv))
-                        }
-                        RepairOutcome::Rebuilt { .. } => String::new(),
-                    };
-                    progress.println(&format!("error: cannot repair '{shown}': {why}"));
-                }
+            let outcome = match deriver {
+                Some(d) if rebuilt.contains(d) => RepairOutcome::Rebuilt { drv: d.clone() },
+                _ => repair_by_rebuilding(&store, &opts, &progress, path, deriver.as_ref()),
+            };
+            progress.println(&outcome.describe(&sd, path));
+            match outcome {
+                RepairOutcome::Rebuilt { drv } => rebuilt.push(drv),
+                _ => unrepaired += 1,
             }
         }
         progress.finish();
