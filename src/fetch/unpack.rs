@@ -205,6 +205,34 @@ mod tests {
     }
 
     #[test]
+    fn nothing_is_written_through_a_symlink_of_the_archive() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(0);
+        h.set_entry_type(tar::EntryType::Symlink);
+        h.set_link_name(&outside).unwrap();
+        b.append_data(&mut h, "top/link", &b""[..]).unwrap();
+        let mut h = tar::Header::new_gnu();
+        h.set_size(4);
+        h.set_mode(0o644);
+        b.append_data(&mut h, "top/link/escape", &b"evil"[..])
+            .unwrap();
+        let archive = dir.path().join("a.tar");
+        std::fs::write(&archive, b.into_inner().unwrap()).unwrap();
+        let into = dir.path().join("out");
+        std::fs::create_dir(&into).unwrap();
+        let result = unpack_tarball(&archive, "u", &into);
+        assert!(
+            matches!(result, Err(UnpackError::Write { .. })),
+            "{result:?}"
+        );
+        assert!(!outside.join("escape").exists());
+    }
+
+    #[test]
     fn a_truncated_archive_is_a_read_error() {
         let dir = tempfile::tempdir().unwrap();
         let archive = dir.path().join("a.tar.xz");
