@@ -625,3 +625,26 @@ fn verify_repair_rebuilds_or_refetches_and_says_what_it_cannot_repair() {
         }
     }
 }
+
+#[test]
+fn a_pinned_path_already_valid_is_not_fetched_again() {
+    let env = Env::new();
+    let (url, _) = env.serve("pinned.txt", b"pinned\n");
+    fs::write(
+        env.path("default.nix"),
+        format!(
+            r#"derivation {{ name = "p"; system = "x"; builder = "/bin/sh";
+                 src = builtins.fetchurl {{ url = "{url}"; sha256 = "{}"; }}; }}"#,
+            nix32_sha256(b"pinned\n")
+        ),
+    )
+    .unwrap();
+    let first = ok(&env.run(&["instantiate", "--store", "ours"]));
+    let second = ok(&env.run(&["instantiate", "--store", "ours"]));
+    assert_eq!(first, second);
+    assert_eq!(
+        env.server.hits("/pinned.txt"),
+        1,
+        "the second evaluation used the store"
+    );
+}
