@@ -551,7 +551,8 @@ fn verify_repair_rebuilds_or_refetches_and_says_what_it_cannot_repair() {
             r#"{{
               shell = derivation {{ name = "made"; system = builtins.currentSystem;
                 builder = "/bin/sh"; PATH = "/bin:/usr/bin";
-                args = [ "-c" "mkdir $out; echo a > $out/a; echo b > $out/b" ]; }};
+                tree = (import ./default.nix).tree;
+                args = [ "-c" "mkdir $out; echo a > $out/a; echo b > $out/b; ln -s $tree $out/tree" ]; }};
               fetched = derivation {{ name = "uses"; system = "x"; builder = "/bin/sh";
                 src = builtins.fetchurl "{notes}"; }};
             }}"#
@@ -579,12 +580,25 @@ fn verify_repair_rebuilds_or_refetches_and_says_what_it_cannot_repair() {
     ])))
     .remove(0);
     let real = |p: &str| env.ours().join(p.trim_start_matches('/'));
-    for p in [&fetched_out, &shell_out, &evaluated] {
+    // The fetched tree vanishes (the shell output still refers to it); the others are
+    // modified.
+    let tree = real(&fetched_out);
+    fs::set_permissions(&tree, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(tree.join("bin"), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::remove_dir_all(&tree).unwrap();
+    for p in [&shell_out, &evaluated] {
         corrupt(&real(p));
     }
     let o = env.run(&["store", "verify", "--check-contents"]);
     assert_eq!(o.status.code(), Some(1));
-    for p in [&fetched_out, &shell_out, &evaluated] {
+    assert!(
+        stderr(&o).contains(&format!(
+            "error: path '{fetched_out}' disappeared, but it still has valid referrers!"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    for p in [&shell_out, &evaluated] {
         assert!(
             stderr(&o).contains(&format!("error: path '{p}' was modified!")),
             "{}",
@@ -615,6 +629,10 @@ fn verify_repair_rebuilds_or_refetches_and_says_what_it_cannot_repair() {
         b"read me\n"
     );
     assert_eq!(fs::read(real(&shell_out).join("a")).unwrap(), b"a\n");
+    assert_eq!(
+        fs::read(real(&shell_out).join("tree/README")).unwrap(),
+        b"read me\n"
+    );
     // Only the path nothing can rebuild is still damaged, for sysrebuild and for Nix.
     let o = env.run(&["store", "verify", "--check-contents"]);
     assert!(!stderr(&o).contains(&fetched_out) && !stderr(&o).contains(&shell_out));
