@@ -112,21 +112,7 @@ pub fn realise(
     if all_valid {
         return Ok(Realised::AlreadyValid);
     }
-    if task.drv.system != host_system() && task.drv.system != "builtin" {
-        return Err(BuildError::WrongSystem {
-            drv: drv_shown,
-            system: task.drv.system.clone(),
-            host: host_system(),
-        });
-    }
-    if let Some(name) = task.drv.builder.strip_prefix("builtin:")
-        && builtins::lookup(name).is_none()
-    {
-        return Err(BuildError::UnsupportedBuiltin {
-            drv: drv_shown,
-            builtin: name.to_owned(),
-        });
-    }
+    check_buildable(task, &drv_shown)?;
     // Leftovers of an unfinished build (never registered).
     for real in &reals {
         remove_tree(real)?;
@@ -168,14 +154,7 @@ pub fn rebuild_for_repair(
             lock.display()
         ))
     })?;
-    if let Some(name) = task.drv.builder.strip_prefix("builtin:")
-        && builtins::lookup(name).is_none()
-    {
-        return Err(BuildError::UnsupportedBuiltin {
-            drv: drv_shown,
-            builtin: name.to_owned(),
-        });
-    }
+    check_buildable(task, &drv_shown)?;
     let closure = input_closure(store, task, &drv_shown)?;
     let mut aside = Vec::new();
     for real in &reals {
@@ -203,6 +182,26 @@ pub fn rebuild_for_repair(
         }
     }
     result
+}
+
+/// Refuses a derivation for another system or with a builtin builder sysrebuild lacks.
+fn check_buildable(task: &BuildTask<'_>, drv_shown: &str) -> BuildResult<()> {
+    if task.drv.system != host_system() && task.drv.system != "builtin" {
+        return Err(BuildError::WrongSystem {
+            drv: drv_shown.to_owned(),
+            system: task.drv.system.clone(),
+            host: host_system(),
+        });
+    }
+    if let Some(name) = task.drv.builder.strip_prefix("builtin:")
+        && builtins::lookup(name).is_none()
+    {
+        return Err(BuildError::UnsupportedBuiltin {
+            drv: drv_shown.to_owned(),
+            builtin: name.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// The inputs and, as far as the store knows them, their references (transitively).
