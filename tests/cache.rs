@@ -546,6 +546,11 @@ fn build_substitutes_from_an_http_cache_instead_of_building() {
         stderr.contains(&format!("copying path '{out}' from '{}'", server.base)),
         "{stderr}"
     );
+    // The download is reported (as plain lines: stderr is not a terminal here).
+    assert!(
+        stderr.contains(&format!("downloaded '{}/nar/", server.base)),
+        "{stderr}"
+    );
     let hash = &out["/nix/store/".len()..][..32];
     assert_eq!(server.hits(&format!("/{hash}.narinfo")), 2);
     let real = env.path("b").join(out.trim_start_matches('/'));

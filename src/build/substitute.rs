@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use super::db_store::DbStore;
 use super::error::{BuildError, BuildResult};
 use super::graph::{Node, Plan, load_plan};
+use super::progress::Progress;
 use super::realise::output_paths;
 use super::store::BuildStore;
 use crate::cache::{SignaturePolicy, Substitute, Substituters};
@@ -129,17 +130,47 @@ pub fn substitute_plan(
     policy: &SignaturePolicy,
     dry_run: bool,
 ) -> BuildResult<SubstitutedPlan> {
+    let progress = (!dry_run).then(|| Progress::new(0));
+    let result = plan_and_fetch(store, roots, subs, policy, progress.as_ref());
+    if let Some(p) = progress {
+        p.finish();
+    }
+    result
+}
+
+/// [`substitute_plan`], fetching (with download progress) unless `progress` is `None`.
+fn plan_and_fetch(
+    store: &DbStore,
+    roots: &[StorePath],
+    subs: &mut Substituters,
+    policy: &SignaturePolicy,
+    progress: Option<&Progress>,
+) -> BuildResult<SubstitutedPlan> {
     loop {
         let plan = load_plan(store, roots)?;
         let planned = plan_substitution(store, plan, roots, subs)?;
-        if dry_run || planned.fetch.is_empty() {
+        let Some(progress) = progress.filter(|_| !planned.fetch.is_empty()) else {
             return Ok(planned);
-        }
+        };
         let mut failed = None;
         for sub in &planned.fetch {
-            let result = store.with_store(|s| subs.fetch(s, sub, policy))?;
+            let cache = subs.cache_of(sub);
+            progress.println(&format!(
+                "copying path '{}' from '{}'...",
+                store.store_dir().display(&sub.info.path),
+                cache.url()
+            ));
+            let id = progress.download_started(&cache.nar_url(&sub.info));
+            let mut received = 0;
+            let result = store.with_store(|s| {
+                subs.fetch(s, sub, policy, &mut |done, total| {
+                    received = done;
+                    progress.download_progress(id, done, total);
+                })
+            })?;
+            progress.download_finished(id, result.is_ok().then_some(received));
             if let Err(e) = result {
-                eprintln!("warning: {e}; building it instead");
+                progress.println(&format!("warning: {e}; building it instead"));
                 failed = Some(sub.info.path.clone());
                 break;
             }

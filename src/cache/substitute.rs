@@ -268,8 +268,14 @@ impl Substituters {
         store: &mut LocalStore,
         sub: &Substitute,
         policy: &SignaturePolicy,
+        on_bytes: &mut dyn FnMut(u64, Option<u64>),
     ) -> Result<(), CacheError> {
-        fetch_into(store, &self.caches[sub.cache], &sub.info, policy)
+        fetch_into(store, &self.caches[sub.cache], &sub.info, policy, on_bytes)
+    }
+
+    /// The cache `sub` comes from.
+    pub fn cache_of(&self, sub: &Substitute) -> &BinaryCache {
+        &self.caches[sub.cache]
     }
 }
 
@@ -277,12 +283,14 @@ impl Substituters {
 /// references, deriver, signatures and content address. Its references must be valid.
 /// The signature is checked first; the NAR is unpacked as it streams in, and a NAR whose
 /// hash or size differs from the `.narinfo`'s, or that is cut short, leaves nothing
-/// behind.
+/// behind. `on_bytes` is told the bytes of the NAR file received so far and its size
+/// (if known), as they arrive.
 pub fn fetch_into(
     store: &mut LocalStore,
     cache: &BinaryCache,
     info: &NarInfo,
     policy: &SignaturePolicy,
+    on_bytes: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<(), CacheError> {
     let store_dir = store.store_dir().clone();
     store.add_temp_root(&info.path)?;
@@ -296,12 +304,7 @@ pub fn fetch_into(
         return Ok(());
     }
     remove_tree(&real)?;
-    eprintln!(
-        "copying path '{}' from '{}'...",
-        store_dir.display(&info.path),
-        cache.url()
-    );
-    let result = unpack(&store_dir, cache, info, &real)
+    let result = unpack(&store_dir, cache, info, &real, on_bytes)
         .and_then(|()| check_content_address(&store_dir, cache, info, &real));
     if let Err(e) = result {
         let _ = remove_tree(&real);
@@ -327,15 +330,17 @@ fn unpack(
     cache: &BinaryCache,
     info: &NarInfo,
     real: &std::path::Path,
+    on_bytes: &mut dyn FnMut(u64, Option<u64>),
 ) -> Result<(), CacheError> {
     let shown = store_dir.display(&info.path);
     let url = cache.nar_url(info);
     let body = cache.open_nar(info)?;
+    let total = body.len().or(info.file_size);
     let file_algo = info
         .file_hash
         .as_ref()
         .map_or(HashAlgo::Sha256, |h| h.algo());
-    let mut raw = HashingReader::new(body, file_algo);
+    let mut raw = HashingReader::new(ReportingReader::new(body, total, on_bytes), file_algo);
     let bad = |reason: String| CacheError::BadNar {
         path: shown.clone(),
         url: url.clone(),
@@ -387,4 +392,32 @@ fn unpack(
         return Err(mismatch("file hash", expected.to_sri(), file_hash.to_sri()));
     }
     Ok(())
+}
+
+/// A reader telling a callback how many bytes have passed through it.
+struct ReportingReader<'a, R> {
+    inner: R,
+    done: u64,
+    total: Option<u64>,
+    on_bytes: &'a mut dyn FnMut(u64, Option<u64>),
+}
+
+impl<'a, R: std::io::Read> ReportingReader<'a, R> {
+    fn new(inner: R, total: Option<u64>, on_bytes: &'a mut dyn FnMut(u64, Option<u64>)) -> Self {
+        ReportingReader {
+            inner,
+            done: 0,
+            total,
+            on_bytes,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for ReportingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        (self.on_bytes)(self.done, self.total);
+        Ok(n)
+    }
 }

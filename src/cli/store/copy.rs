@@ -101,7 +101,11 @@ impl CopyCommand {
         let mut subs = Substituters::open(&[url.to_owned()], store.store_dir(), true)?;
         let plan = subs.closure(&store, &paths)?.unwrap_or_default();
         for sub in &plan {
-            subs.fetch(&mut store, sub, &policy)?;
+            eprintln!(
+                "copying path '{}' from '{url}'...",
+                store.store_dir().display(&sub.info.path)
+            );
+            subs.fetch(&mut store, sub, &policy, &mut |_, _| {})?;
         }
         Ok(())
     }
