@@ -12,6 +12,7 @@ mod options_cmd;
 mod options_doc;
 mod pkgs_cmd;
 mod store;
+mod system_cmd;
 mod vm_test_cmd;
 
 use clap::{Parser, Subcommand};
@@ -39,7 +40,8 @@ enum Command {
     ///
     /// Example: sysrebuild instantiate release.nix -A hello --store /tmp/store
     Instantiate(instantiate_cmd::InstantiateCommand),
-    /// Evaluate, instantiate and build derivations (like `nix-build --store DIR`).
+    /// Evaluate, instantiate and build derivations (like `nix-build --store DIR`), or
+    /// with `-f CONFIGURATION` the system a configuration describes.
     ///
     /// Prints the output paths, one per line, and makes a `result` symlink to each
     /// (`result-OUTPUT` for outputs other than `out`; `-o LINK` renames them), registered
@@ -50,6 +52,24 @@ enum Command {
     /// Example: sysrebuild build release.nix -A hello --store /tmp/store
     ///   --sandbox-path /bin/sh=/bin/busybox
     Build(build_cmd::BuildCommand),
+    /// Show what building a configuration would build and fetch, without building.
+    ///
+    /// Evaluates the configuration (`-f FILE`, default ./configuration.nix) with the
+    /// module library, prints its warnings, refuses it listing every failed assertion,
+    /// then lists the derivations to build and the packages to fetch.
+    ///
+    /// Example: sysrebuild dry-build -f examples/server.nix --store /tmp/store
+    DryBuild(build_cmd::BuildCommand),
+    /// Build a script that runs the configuration in a QEMU virtual machine:
+    /// `result/bin/run-<hostName>-vm`.
+    ///
+    /// The VM's options are `virtualisation.*` (memorySize, cores, diskSize,
+    /// forwardPorts); see vm-tests/README.md for what the script honours
+    /// ($NIX_DISK_IMAGE, $QEMU_OPTS, $QEMU_KERNEL_PARAMS).
+    ///
+    /// Example: sysrebuild build-vm -f examples/server.nix --store /tmp/store &&
+    ///   ./result/bin/run-web-vm
+    BuildVm(build_cmd::BuildCommand),
     /// List the options of a configuration (type, default, example, description,
     /// declaring file), or show one option's value and definitions.
     ///
@@ -137,6 +157,8 @@ fn run(cli: Cli) -> i32 {
         Command::Eval(cmd) => cmd.run(),
         Command::Instantiate(cmd) => cmd.run(),
         Command::Build(cmd) => cmd.run(),
+        Command::DryBuild(cmd) => cmd.run_system(system_cmd::SystemTarget::Toplevel, true),
+        Command::BuildVm(cmd) => cmd.run_system(system_cmd::SystemTarget::Vm, false),
         Command::Options(cmd) => cmd.run(),
         Command::Store(cmd) => cmd.run(),
         Command::Activate(cmd) => cmd.run(),

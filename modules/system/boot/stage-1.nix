@@ -5,7 +5,7 @@
 let
   inherit (lib) mkOption types;
   cfg = config.boot.initrd;
-  kernel = config.boot.kernelPackage;
+  kernel = config.system.modulesTree;
   q = lib.escapeShellArg;
 
   # Boot needs these: the root, the store and what holds it, and those marked.
@@ -115,6 +115,7 @@ in
       for f in modules.builtin modules.builtin.modinfo modules.order; do
         [ -f "$moddir/$f" ] && cp "$moddir/$f" "$target/$f"
       done
+      # busybox's depmod and modprobe, in the initrd: text indices only.
       depmod -b "$root" "$version"
 
       for pair in $extraFiles; do
