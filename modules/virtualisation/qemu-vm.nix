@@ -89,7 +89,7 @@ in
   };
 
   config = {
-    assertions = lib.map (f: {
+    assertions = map (f: {
       assertion = f.from == "host";
       message = "virtualisation.forwardPorts: only host-to-guest forwards are supported (guest port ${toString f.guest.port}).";
     }) cfg.forwardPorts;
@@ -101,7 +101,7 @@ in
     };
     swapDevices = lib.mkVMOverride [ ];
 
-    boot.initrd.kernelModules = [ "virtio_pci" "virtio_blk" "9p" "9pnet_virtio" "ext4" ];
+    boot.initrd.kernelModules = [ "virtio_pci" "virtio_blk" "9p" "9pnet_virtio" "crc32c_generic" "ext4" ];
     boot.kernelParams = [ "console=ttyS0" ];
 
     system.build.vm = pkgs.runCommand "run-${hostName}-vm" {
@@ -120,8 +120,8 @@ in
     } ''
       set -e
       mkdir -p "$out/bin"
-      kernel="$(readlink "$toplevel/kernel")"
-      initrd="$(readlink "$toplevel/initrd")"
+      kernel="$(readlink -f "$toplevel/kernel")"
+      initrd="$(readlink -f "$toplevel/initrd")"
       sed -e "s|@toplevel@|$toplevel|g" -e "s|@kernel@|$kernel|g" -e "s|@initrd@|$initrd|g" \
         -e "s|@hostName@|$hostName|g" -e "s|@memorySize@|$memorySize|g" -e "s|@cores@|$cores|g" \
         -e "s|@diskSize@|$diskSize|g" -e "s|@diskImage@|$diskImage|g" -e "s|@qemuBinary@|$qemuBinary|g" \

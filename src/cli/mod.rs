@@ -134,11 +134,7 @@ pub fn main() -> i32 {
     };
     // Evaluation recurses on the native stack (grown on demand); a large main stack keeps
     // deep parse trees and deep value drops safe too.
-    let worker = std::thread::Builder::new()
-        .name("sysrebuild".into())
-        .stack_size(1 << 30)
-        .spawn(move || run(cli));
-    let joined = worker.map(|h| h.join());
+    let joined = run_on_large_stack(cli);
     // The temporary roots die with the process (a killed process's file is removed by
     // the next collection).
     crate::store::local::temproots::remove_own_files();
@@ -150,6 +146,28 @@ pub fn main() -> i32 {
             1
         }
     }
+}
+
+/// Runs the command on a thread with a 1 GiB stack, or 64 MiB where the kernel refuses to
+/// reserve that much (a small VM without overcommit: activation at boot).
+fn run_on_large_stack(cli: Cli) -> std::io::Result<std::thread::Result<i32>> {
+    let cli = std::sync::Arc::new(std::sync::Mutex::new(Some(cli)));
+    let mut last_error = None;
+    for stack in [1usize << 30, 64 << 20] {
+        let mine = std::sync::Arc::clone(&cli);
+        let spawned = std::thread::Builder::new()
+            .name("sysrebuild".into())
+            .stack_size(stack)
+            .spawn(move || {
+                let taken = mine.lock().ok().and_then(|mut c| c.take());
+                taken.map_or(1, run)
+            });
+        match spawned {
+            Ok(handle) => return Ok(handle.join()),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no stack size to try")))
 }
 
 fn run(cli: Cli) -> i32 {

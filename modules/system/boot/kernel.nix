@@ -105,7 +105,8 @@ in
     boot.initrd.availableKernelModules = [
       # What virtual machines and common PCs need to reach their root disk.
       "virtio_pci" "virtio_blk" "virtio_scsi" "virtio_net" "ahci" "sd_mod" "sr_mod" "nvme"
-      "ext4" "vfat" "nls_cp437" "nls_iso8859-1"
+      # ext4 needs crc32c (a soft dependency, which busybox's modprobe ignores).
+      "crc32c_generic" "ext4" "vfat" "nls_cp437" "nls_iso8859-1"
     ];
 
     environment.etc."modules-load.d/sysrebuild.conf".text =

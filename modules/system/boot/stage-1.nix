@@ -72,6 +72,9 @@ in
       for applet in $("$root/bin/busybox" --list); do
         [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
       done
+      # The kernel asks /sbin/modprobe for modules it needs on the fly.
+      mkdir -p "$root/sbin"
+      ln -s ../bin/modprobe "$root/sbin/modprobe"
       cp "$init" "$root/init"
       chmod 0755 "$root/init"
 
