@@ -104,6 +104,36 @@ in
     boot.initrd.kernelModules = [ "virtio_pci" "virtio_blk" "9p" "9pnet_virtio" "crc32c_generic" "ext4" ];
     boot.kernelParams = [ "console=ttyS0" ];
 
+    # With `sysrebuild.boot-report` on the kernel command line (QEMU_KERNEL_PARAMS), the
+    # VM prints, once the boot is over, the system's state, its failed units and the
+    # TCP ports listened on to the console, between marker lines (tests read them).
+    systemd.services.sysrebuild-boot-report = {
+      description = "Report the boot's outcome on the console";
+      wantedBy = [ "multi-user.target" ];
+      after = [ "multi-user.target" ];
+      unitConfig.ConditionKernelCommandLine = "sysrebuild.boot-report";
+      serviceConfig = {
+        Type = "oneshot";
+        StandardOutput = "tty";
+        TTYPath = "/dev/ttyS0";
+      };
+      path = [ pkgs.systemd pkgs.iproute2 pkgs.coreutils ];
+      script = ''
+        # The boot is over when no job but this one is left (is-system-running would
+        # wait for this service too).
+        for _ in $(seq 240); do
+          [ -z "$(systemctl list-jobs --no-legend | grep -v sysrebuild-boot-report)" ] && break
+          sleep 0.5
+        done
+        echo "sysrebuild-boot-report: begin"
+        systemctl list-jobs --no-legend | grep -v sysrebuild-boot-report | sed 's/^/pending: /' || true
+        echo "uptime: $(cut -d' ' -f1 /proc/uptime)"
+        systemctl list-units --state=failed --no-legend --plain | sed 's/^/failed: /'
+        ss -Htln | while read -r _ _ _ local _; do echo "listening: $local"; done
+        echo "sysrebuild-boot-report: end"
+      '';
+    };
+
     system.build.vm = pkgs.runCommand "run-${hostName}-vm" {
       preferLocalBuild = true;
       toplevel = config.system.build.toplevel;

@@ -16,6 +16,7 @@ in {
   sysrebuild = mk "sysrebuild" { };
   openssh-server = mk "openssh-server" { };
   nginx = mk "nginx" { };
+  nginx-common = mk "nginx-common" { };
   nftables = mk "nftables" { };
   sudo = mk "sudo" { };
   linux-image-amd64 = mk "linux-image-amd64" { };
