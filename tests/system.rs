@@ -253,3 +253,40 @@ fn the_toplevel_is_a_derivation_and_checks_assertions() {
         "{err}"
     );
 }
+
+/// `dry-build -f` refuses a configuration whose assertions fail, listing every message,
+/// and prints its warnings first.
+#[test]
+fn dry_build_lists_every_failed_assertion_and_warning() {
+    let store = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_sysrebuild"))
+        .arg("dry-build")
+        .arg("--store")
+        .arg(store.path())
+        .arg("-f")
+        .arg(root().join("tests/system/checks.nix"))
+        .output()
+        .expect("sysrebuild runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("warning: this is only a warning\n"), "{err}");
+    assert!(
+        err.contains("the configuration has failed assertions:\n- first problem\n- second problem"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// `dry-build` without a configuration file names the file it looked for.
+#[test]
+fn dry_build_without_configuration_names_the_missing_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_sysrebuild"))
+        .args(["dry-build", "--store", "store"])
+        .current_dir(dir.path())
+        .output()
+        .expect("sysrebuild runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("configuration.nix' does not exist"), "{err}");
+}

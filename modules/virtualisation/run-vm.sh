@@ -31,7 +31,7 @@ probeKvm() {
     [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
     command -v timeout >/dev/null 2>&1 || return 1
     log="$tmp/kvm-probe.log"
-    timeout 20 "$qemu" -accel kvm -m 256 -nodefaults -display none -no-reboot \
+    timeout 10 "$qemu" -accel kvm -m 256 -nodefaults -display none -no-reboot \
         -serial "file:$log" -kernel "$(inStore @kernel@)" \
         -append "console=ttyS0 panic=-1 root=/dev/nonexistent" >/dev/null 2>&1 || return 1
     grep -q "Kernel panic" "$log" 2>/dev/null
