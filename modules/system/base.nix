@@ -20,7 +20,7 @@ in
     environment.requiredPackages = with pkgs; [
       base-files bash coreutils dash diffutils findutils grep gzip sed tar gawk less
       util-linux mount login passwd procps kmod iproute2 hostname ncurses-bin
-      systemd systemd-sysv udev dbus libpam-runtime libpam-modules libnss-systemd
+      systemd systemd-sysv udev dbus libpam-runtime libpam-modules libpam-systemd libnss-systemd
     ];
     environment.systemPackages = config.environment.requiredPackages
       ++ [ config.system.modulesTree ];

@@ -26,5 +26,5 @@ in {
   "base-files" "coreutils" "dash" "diffutils" "findutils" "grep" "gzip" "sed" "tar" "gawk"
   "less" "util-linux" "mount" "login" "passwd" "procps" "kmod" "iproute2" "hostname"
   "ncurses-bin" "systemd-sysv" "udev" "dbus" "libpam-runtime" "libpam-modules"
-  "libnss-systemd"
+  "libpam-systemd" "libnss-systemd"
 ])
