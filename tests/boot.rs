@@ -69,7 +69,10 @@ fn boot_and_report(script: &Path, dir: &Path) -> Result<BootReport, String> {
     let stderr_pipe = vm.0.stderr.take().ok_or("no stderr")?;
     let tx_err = tx.clone();
     std::thread::spawn(move || {
-        for line in BufReader::new(stderr_pipe).split(b'\n').map_while(Result::ok) {
+        for line in BufReader::new(stderr_pipe)
+            .split(b'\n')
+            .map_while(Result::ok)
+        {
             let _ = tx_err.send(String::from_utf8_lossy(&line).into_owned());
         }
     });
@@ -127,6 +130,9 @@ fn server_example_boots_with_sshd_and_nginx_listening() {
         .args(["build-vm", "-j", "4", "--store", "store", "-f"])
         .arg(&config)
         .current_dir(dir.path())
+        // The package set finds ./sysrebuild.lock through $PWD, as in a shell.
+        .env("PWD", dir.path())
+        .env_remove("SYSREBUILD_LOCK")
         .output()
         .expect("run sysrebuild build-vm");
     assert!(build.status.success(), "{}", stderr(&build));
@@ -134,7 +140,11 @@ fn server_example_boots_with_sshd_and_nginx_listening() {
     assert!(script.exists(), "no {}", script.display());
 
     let report = boot_and_report(&script, dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(report.failed.is_empty(), "failed units: {:?}", report.failed);
+    assert!(
+        report.failed.is_empty(),
+        "failed units: {:?}",
+        report.failed
+    );
     assert!(report.pending.is_empty(), "jobs left: {:?}", report.pending);
     assert!(report.listens_on(2222), "sshd is not listening: {report:?}");
     assert!(report.listens_on(80), "nginx is not listening: {report:?}");

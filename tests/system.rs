@@ -101,7 +101,10 @@ fn etc_collects_generated_files() {
         tmpfiles.contains("\nd /var/lib/hello 0755 root root -\n"),
         "{tmpfiles}"
     );
-    assert!(tmpfiles.contains("\nd /var/tmp 1777 root root -\n"), "{tmpfiles}");
+    assert!(
+        tmpfiles.contains("\nd /var/tmp 1777 root root -\n"),
+        "{tmpfiles}"
+    );
     let localtime =
         eval_config("service.nix", "c.config.environment.etc.localtime.source").expect("evaluates");
     assert!(

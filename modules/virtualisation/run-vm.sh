@@ -60,7 +60,7 @@ format=raw
 # shellcheck disable=SC2086 # QEMU_OPTS and the options are split on spaces on purpose.
 exec "$qemu" -name @hostName@ -machine q35 -accel "$accel" -cpu "$cpu" \
     -m @memorySize@ -smp @cores@ \
-    -nodefaults -display none -vga std -serial stdio \
+    -nodefaults -display none -vga std -serial mon:stdio \
     -device virtio-rng-pci \
     -drive "file=$disk,format=$format,if=virtio,cache=writeback,werror=report" \
     -fsdev "local,id=store,path=$store,security_model=none,readonly=on" \
