@@ -2,6 +2,7 @@
 # Runs the sysrebuild system @toplevel@ (host @hostName@) in QEMU; made by
 # `sysrebuild build-vm`. Environment:
 #   NIX_DISK_IMAGE       the root disk (default @diskImage@), created on first start
+#                        (raw; an existing qcow2 image is used as qcow2)
 #   QEMU_OPTS            more QEMU options (split on spaces)
 #   QEMU_KERNEL_PARAMS   more kernel parameters
 #   QEMU_ACCEL           kvm or tcg, instead of probing KVM
@@ -44,14 +45,18 @@ rm -f "$tmp/kvm-probe.log"
 cpu=max
 [ "$accel" = kvm ] && cpu=host
 
-# A new disk is a sparse raw file (qcow2 through qemu-img when it is installed); stage 1
-# formats it.
+# A new disk is a sparse raw file holding an ext4 file system with a journal (so that a
+# VM killed at any time keeps a consistent disk), made with the host's mkfs.ext4.
+# Without one it stays empty and stage 1 formats it (busybox: ext2, no journal).
 disk="${NIX_DISK_IMAGE:-@diskImage@}"
 if [ ! -e "$disk" ]; then
-    if command -v qemu-img >/dev/null 2>&1; then
-        qemu-img create -q -f qcow2 "$disk" @diskSize@M
-    else
-        truncate -s @diskSize@M "$disk"
+    truncate -s @diskSize@M "$disk"
+    mkfs=""
+    for m in mkfs.ext4 /usr/sbin/mkfs.ext4 /sbin/mkfs.ext4; do
+        command -v "$m" >/dev/null 2>&1 && { mkfs="$m"; break; }
+    done
+    if [ -n "$mkfs" ]; then
+        "$mkfs" -q -F -L root "$disk"
     fi
 fi
 format=raw
