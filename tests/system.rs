@@ -91,9 +91,19 @@ fn etc_collects_generated_files() {
     );
     assert_eq!(etc["timezone"], "Europe/Paris\n");
     assert_eq!(etc["locale.conf"], "LANG=C.UTF-8\n");
-    assert_eq!(
-        etc["tmpfiles.d/00-sysrebuild.conf"],
-        "# Created by sysrebuild from systemd.tmpfiles.rules.\nd /var/lib/hello 0755 root root -\n"
+    // The service's rule, beside those every system has (modules/system/base.nix).
+    let tmpfiles = etc["tmpfiles.d/00-sysrebuild.conf"].as_str().expect("text");
+    assert!(
+        tmpfiles.starts_with("# Created by sysrebuild from systemd.tmpfiles.rules.\n"),
+        "{tmpfiles}"
+    );
+    assert!(
+        tmpfiles.contains("\nd /var/lib/hello 0755 root root -\n"),
+        "{tmpfiles}"
+    );
+    assert!(
+        tmpfiles.contains("\nd /var/tmp 1777 root root -\n"),
+        "{tmpfiles}"
     );
     let localtime =
         eval_config("service.nix", "c.config.environment.etc.localtime.source").expect("evaluates");
@@ -252,4 +262,41 @@ fn the_toplevel_is_a_derivation_and_checks_assertions() {
         err.contains("Failed assertions:\n- fileSystems.\"/\" is not set"),
         "{err}"
     );
+}
+
+/// `dry-build -f` refuses a configuration whose assertions fail, listing every message,
+/// and prints its warnings first.
+#[test]
+fn dry_build_lists_every_failed_assertion_and_warning() {
+    let store = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_sysrebuild"))
+        .arg("dry-build")
+        .arg("--store")
+        .arg(store.path())
+        .arg("-f")
+        .arg(root().join("tests/system/checks.nix"))
+        .output()
+        .expect("sysrebuild runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("warning: this is only a warning\n"), "{err}");
+    assert!(
+        err.contains("the configuration has failed assertions:\n- first problem\n- second problem"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// `dry-build` without a configuration file names the file it looked for.
+#[test]
+fn dry_build_without_configuration_names_the_missing_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_sysrebuild"))
+        .args(["dry-build", "--store", "store"])
+        .current_dir(dir.path())
+        .output()
+        .expect("sysrebuild runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("configuration.nix' does not exist"), "{err}");
 }
