@@ -6,12 +6,27 @@ import ./bootstrap.nix { inherit pkgs; }
 // import ./trivial-builders.nix { inherit pkgs; }
 // {
   # sysrebuild's binary and its Nix files (lib/, modules/, pkgs/) as a store path; see
-  # builtin:sysrebuild-self.
-  sysrebuild = derivation {
-    name = "sysrebuild";
-    system = "builtin";
-    builder = "builtin:sysrebuild-self";
-    preferLocalBuild = true;
-    allowSubstitutes = false;
-  };
+  # builtin:sysrebuild-self. The path changes with the binary's sources (`sourceId`) and
+  # with the Nix files (a filtered copy of sysrebuild's root), never only with neither.
+  sysrebuild =
+    let
+      root = toString ../.;
+      shared = [ "lib" "modules" "pkgs" "activation" "boot" "corepkgs" ];
+      topLevelName = path:
+        builtins.head (builtins.split "/"
+          (builtins.substring (builtins.stringLength root + 1) (builtins.stringLength path) path));
+    in
+    derivation {
+      name = "sysrebuild";
+      system = "builtin";
+      builder = "builtin:sysrebuild-self";
+      sourceId = builtins.__sysrebuild.sourceId;
+      nixFiles = builtins.path {
+        name = "sysrebuild-nix-files";
+        path = ../.;
+        filter = path: type: builtins.elem (topLevelName path) shared;
+      };
+      preferLocalBuild = true;
+      allowSubstitutes = false;
+    };
 }

@@ -592,3 +592,42 @@ fn inputs_are_read_only_in_the_sandbox() {
         "read-only\n"
     );
 }
+
+/// `pkgs.sysrebuild` is identified by the sources of the binary that evaluates it: its
+/// path changes with them, and a binary built from other sources refuses to fill it.
+#[test]
+fn sysrebuild_package_path_follows_the_binary_sources() {
+    let set = "(let pkgs = import <sysrebuild/pkgs/builders.nix> { inherit pkgs; }; in pkgs)";
+    let env = Env::new(&format!(
+        "let s = {set}.sysrebuild; other = derivation (s.drvAttrs // {{ sourceId = \"0\"; }}); \
+         in {{ ours = s; other = other; \
+               sameId = s.sourceId == builtins.__sysrebuild.sourceId; \
+               differs = other.outPath != s.outPath; }}"
+    ));
+    let eval = Command::new(BIN)
+        .args(["eval", "--strict", "-A", "sameId", "default.nix"])
+        .current_dir(env.dir.path())
+        .output()
+        .expect("run sysrebuild eval");
+    assert_eq!(stdout(&eval).trim(), "true", "{}", stderr(&eval));
+    let eval = Command::new(BIN)
+        .args(["eval", "--strict", "-A", "differs", "default.nix"])
+        .current_dir(env.dir.path())
+        .output()
+        .expect("run sysrebuild eval");
+    assert_eq!(stdout(&eval).trim(), "true", "{}", stderr(&eval));
+
+    let built = env.build(&["-A", "ours", "--no-out-link"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let out = env.real(stdout(&built).trim());
+    assert!(out.join("bin/sysrebuild").is_file());
+    assert!(out.join("share/sysrebuild/modules/system.nix").is_file());
+
+    let refused = env.build(&["-A", "other", "--no-out-link"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("wants the sysrebuild built from sources '0'"),
+        "{}",
+        stderr(&refused)
+    );
+}

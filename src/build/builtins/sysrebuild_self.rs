@@ -2,17 +2,16 @@
 //! that a system can contain the tool and its activation engine.
 //!
 //! The output is `bin/sysrebuild` (a copy of the running executable) and
-//! `share/sysrebuild/{lib,modules,pkgs,…}` (its Nix files, found as the evaluator finds
-//! them), which is where the copied binary looks for them.
+//! `share/sysrebuild/{lib,modules,pkgs,…}` (a copy of the derivation's `nixFiles` input),
+//! which is where the copied binary looks for them.
 //!
-//! The derivation has no inputs, so its output path does not change with the binary:
-//! building it with two different sysrebuild binaries gives two different contents
-//! under one path. Rebuilding it (`sysrebuild store delete` or a new store) takes the
-//! binary that runs the build.
+//! The derivation carries `sourceId`, the identity of the sources the evaluating binary
+//! was built from, so another sysrebuild gives another output path. The binary copied is
+//! the one running the build: it must have that identity, or the output would hold a
+//! different sysrebuild than its path says.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
 use super::{BuiltinBuild, BuiltinError, copy_tree, io_error};
 
@@ -35,18 +34,27 @@ pub fn sysrebuild_self(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
     fs::set_permissions(&dest, fs::Permissions::from_mode(0o555))
         .map_err(io_error("changing the mode of", &dest))?;
 
-    let root = crate::eval::settings::sysrebuild_root();
+    let wanted = b.attr("sourceId")?;
+    let ours = env!("SYSREBUILD_SOURCE_ID");
+    if wanted != ours {
+        return Err(BuiltinError::Failed(format!(
+            "this derivation wants the sysrebuild built from sources '{wanted}', but the \
+             running sysrebuild was built from '{ours}'; evaluate and build with the same binary"
+        )));
+    }
+    let nix_files = b.real_path(b.attr("nixFiles")?);
     let share = out.join("share/sysrebuild");
     fs::create_dir_all(&share).map_err(io_error("creating", &share))?;
     for dir in SHARED_DIRS {
-        let from = Path::new(&root).join(dir);
+        let from = nix_files.join(dir);
         if from.is_dir() {
             copy_tree(&from, &share.join(dir))?;
         }
     }
     b.log.line(&format!(
-        "copied '{}' and the Nix files of '{root}'",
-        exe.display()
+        "copied '{}' (sources {ours}) and the Nix files of '{}'",
+        exe.display(),
+        nix_files.display()
     ));
     Ok(())
 }

@@ -292,9 +292,15 @@ pub(crate) fn error(message: impl Into<String>, span: Span) -> Box<EvalError> {
     EvalError::new(ErrorKind::Other, message, span)
 }
 
-/// The `__sysrebuild` set of builtins: the native module-system functions and the
-/// Debian package universe's (`builtins/debian.rs`).
+/// The `__sysrebuild` set of builtins: the native module-system functions, the Debian
+/// package universe's (`builtins/debian.rs`), and `sourceId`, the identity of the
+/// sources this binary was built from (see `build.rs`; `pkgs.sysrebuild` uses it).
 pub fn native_set() -> Value {
+    let source_id = Attr {
+        name: Symbol::intern("sourceId"),
+        value: Value::string(env!("SYSREBUILD_SOURCE_ID")),
+        span: Span::NONE,
+    };
     let entries = PRIMOPS
         .iter()
         .chain(super::builtins::debian::PRIMOPS)
@@ -303,6 +309,7 @@ pub fn native_set() -> Value {
             value: Value::PrimOp(op),
             span: Span::NONE,
         })
+        .chain(std::iter::once(source_id))
         .collect();
     Value::attrs(Attrs::from_unsorted(entries))
 }
