@@ -200,25 +200,12 @@ impl Evaluator {
         }
     }
 
-    /// A function argument: like [`Evaluator::delay`], but integer arithmetic on values that
-    /// are already known is done at once, saving a thunk (it cannot fail or diverge).
+    /// A function argument: [`Evaluator::delay`], with its arithmetic shortcut inlined
+    /// (`f (n - 1)` is the common case).
     #[inline(always)]
     fn delay_arg(&mut self, expr: ExprRef, env: &Rc<Env>) -> Value {
-        if let ExprKind::Binary {
-            op: op @ (BinOp::Add | BinOp::Sub),
-            lhs,
-            rhs,
-        } = &expr.kind
-            && let (Some(a), Some(b)) = (known_int(lhs, env), known_int(rhs, env))
-        {
-            let r = if *op == BinOp::Add {
-                a.checked_add(b)
-            } else {
-                a.checked_sub(b)
-            };
-            if let Some(r) = r {
-                return Value::Int(r);
-            }
+        if let Some(r) = known_arith(expr, env) {
+            return Value::Int(r);
         }
         self.delay(expr, env)
     }
@@ -537,6 +524,12 @@ impl Evaluator {
                 def,
                 env: env.clone(),
             })),
+            // Integer arithmetic on values that are already known is done at once, saving
+            // a thunk (checked, so it cannot fail or diverge; overflow stays lazy).
+            ExprKind::Binary { .. } => match known_arith(expr, env) {
+                Some(r) => Value::Int(r),
+                None => Thunk::pending(expr, env.clone()),
+            },
             _ => Thunk::pending(expr, env.clone()),
         }
     }
@@ -1486,6 +1479,24 @@ fn known_int(expr: ExprRef, env: &Rc<Env>) -> Option<i64> {
             }
         }
         _ => None,
+    }
+}
+
+/// The result of integer `+`, `-` or `*` on operands that are already known, if it fits
+/// (an overflow is left to the general path and its error).
+#[inline(always)]
+fn known_arith(expr: ExprRef, env: &Rc<Env>) -> Option<i64> {
+    let ExprKind::Binary { op, lhs, rhs } = &expr.kind else {
+        return None;
+    };
+    if !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) {
+        return None;
+    }
+    let (a, b) = (known_int(lhs, env)?, known_int(rhs, env)?);
+    match op {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        _ => a.checked_mul(b),
     }
 }
 
