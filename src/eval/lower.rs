@@ -242,8 +242,7 @@ impl<'g> Lowerer<'g> {
                 }
             }
             ast::Expr::Ident(i) => {
-                let name = ident_name(&i);
-                return self.resolve(Symbol::intern(&name), span, 0);
+                return self.resolve(ident_symbol(&i), span, 0);
             }
             ast::Expr::With(w) => {
                 let namespace = self.lower_opt(w.namespace(), span)?;
@@ -453,7 +452,7 @@ impl<'g> Lowerer<'g> {
             ast::Param::IdentParam(p) => {
                 let sym = p
                     .ident()
-                    .map(|i| Symbol::intern(&ident_name(&i)))
+                    .map(|i| ident_symbol(&i))
                     .ok_or_else(|| LowerError {
                         message: "syntax error".into(),
                         span,
@@ -468,7 +467,7 @@ impl<'g> Lowerer<'g> {
                     let Some(ident) = entry.ident() else {
                         return self.error(span, "syntax error in function arguments");
                     };
-                    let sym = Symbol::intern(&ident_name(&ident));
+                    let sym = ident_symbol(&ident);
                     if names.contains(&sym) {
                         return self.error(
                             self.span(&entry),
@@ -481,7 +480,7 @@ impl<'g> Lowerer<'g> {
                 let bind = p
                     .pat_bind()
                     .and_then(|b| b.ident())
-                    .map(|i| Symbol::intern(&ident_name(&i)));
+                    .map(|i| ident_symbol(&i));
                 if let Some(b) = bind {
                     if names.contains(&b) {
                         return self
@@ -832,16 +831,21 @@ fn slot_map(statics: &[(Symbol, PendingAttr)]) -> FxHashMap<Symbol, u32> {
         .collect()
 }
 
-/// The text of an identifier node.
-fn ident_name(i: &ast::Ident) -> String {
-    i.syntax().text().to_string()
+/// The interned name of an identifier node, read from its token without going through
+/// rowan's `SyntaxText` (a token walk and a formatted copy for every identifier).
+fn ident_symbol(i: &ast::Ident) -> Symbol {
+    match i.ident_token() {
+        Some(token) => Symbol::intern(token.text()),
+        // `or` used as a name is a keyword token inside the identifier node.
+        None => Symbol::intern(&i.syntax().text().to_string()),
+    }
 }
 
 /// The name of an attribute if it is known without evaluation: identifiers, plain strings,
 /// and `${"plain string"}`.
 fn static_attr_name(attr: &ast::Attr) -> Option<Symbol> {
     match attr {
-        ast::Attr::Ident(i) => Some(Symbol::intern(&ident_name(i))),
+        ast::Attr::Ident(i) => Some(ident_symbol(i)),
         ast::Attr::Str(s) => plain_string(s).map(|t| Symbol::intern(&t)),
         ast::Attr::Dynamic(d) => match d.expr()? {
             ast::Expr::Str(s) => plain_string(&s).map(|t| Symbol::intern(&t)),

@@ -200,26 +200,12 @@ impl Evaluator {
         }
     }
 
-    /// A function argument: like [`Evaluator::delay`], but integer arithmetic on values that
-    /// are already known is done at once, saving a thunk (it cannot fail or diverge).
+    /// A function argument: [`Evaluator::delay`], with its arithmetic shortcut inlined
+    /// (`f (n - 1)` is the common case).
     #[inline(always)]
     fn delay_arg(&mut self, expr: ExprRef, env: &Rc<Env>) -> Value {
-        if let ExprKind::Binary {
-            op: op @ (BinOp::Add | BinOp::Sub),
-            lhs,
-            rhs,
-        } = &expr.kind
-            && let (Some(Value::Int(a)), Some(Value::Int(b))) =
-                (known_int(lhs, env), known_int(rhs, env))
-        {
-            let r = if *op == BinOp::Add {
-                a.checked_add(b)
-            } else {
-                a.checked_sub(b)
-            };
-            if let Some(r) = r {
-                return Value::Int(r);
-            }
+        if let Some(r) = known_arith(expr, env) {
+            return Value::Int(r);
         }
         self.delay(expr, env)
     }
@@ -252,14 +238,16 @@ impl Evaluator {
                 ExprKind::Literal(v) => return Ok(v.clone()),
                 ExprKind::Var(var) => return self.eval_var(var, env, expr.span),
                 ExprKind::If { cond, then, else_ } => {
-                    let c = self.eval_leaf(cond, env)?;
-                    expr = match c {
-                        Value::Bool(true) => then,
-                        Value::Bool(false) => else_,
-                        other => {
-                            return Err(self.type_error("a Boolean", &other, cond.span));
-                        }
+                    let c = match known_comparison(cond, env) {
+                        Some(c) => c,
+                        None => match self.eval_leaf(cond, env)? {
+                            Value::Bool(c) => c,
+                            other => {
+                                return Err(self.type_error("a Boolean", &other, cond.span));
+                            }
+                        },
                     };
+                    expr = if c { then } else { else_ };
                 }
                 ExprKind::Let { bindings, body } => {
                     let new_env = Rc::new(Env::new(Some(env.clone()), bindings.len()));
@@ -340,9 +328,13 @@ impl Evaluator {
                                     expr.span,
                                 ));
                             }
-                            let new_env = self
-                                .bind_args(&closure, a, expr.span)
-                                .map_err(|e| self.call_frame(e, &closure, expr.span))?;
+                            // A plain parameter cannot fail to bind: no call needed.
+                            let new_env = if let Param::Ident(_) = closure.def.param {
+                                Rc::new(Env::with_value(Some(closure.env.clone()), a))
+                            } else {
+                                self.bind_args(&closure, a, expr.span)
+                                    .map_err(|e| self.call_frame(e, &closure, expr.span))?
+                            };
                             owned = Some(new_env);
                             expr = closure.def.body;
                         }
@@ -532,6 +524,12 @@ impl Evaluator {
                 def,
                 env: env.clone(),
             })),
+            // Integer arithmetic on values that are already known is done at once, saving
+            // a thunk (checked, so it cannot fail or diverge; overflow stays lazy).
+            ExprKind::Binary { .. } => match known_arith(expr, env) {
+                Some(r) => Value::Int(r),
+                None => Thunk::pending(expr, env.clone()),
+            },
             _ => Thunk::pending(expr, env.clone()),
         }
     }
@@ -1269,11 +1267,15 @@ impl Evaluator {
         env: &Rc<Env>,
         span: Span,
     ) -> EvalResult<Value> {
-        let mut text = String::new();
-        let mut ctx = super::value::Context::default();
+        // Every part is coerced first, so the text is allocated once at its final size.
+        let mut pieces: SmallVec<[Rc<NixString>; 8]> = SmallVec::with_capacity(parts.len());
         for part in parts {
-            let v = self.eval(part, env)?;
-            let s = self.coerce_to_string(&v, part.span, CoerceOpts::interpolation())?;
+            let v = self.eval_operand(part, env)?;
+            pieces.push(self.coerce_to_string(&v, part.span, CoerceOpts::interpolation())?);
+        }
+        let mut text = String::with_capacity(pieces.iter().map(|s| s.text.len()).sum());
+        let mut ctx = super::value::Context::default();
+        for s in &pieces {
             text.push_str(&s.text);
             ctx.extend(&s.context);
         }
@@ -1288,6 +1290,10 @@ impl Evaluator {
         span: Span,
         opts: CoerceOpts,
     ) -> EvalResult<Rc<NixString>> {
+        // The common case, without forcing (a call) or copying the value.
+        if let Value::String(s) = v {
+            return Ok(s.clone());
+        }
         let v = self.force(v)?;
         match &v {
             Value::String(s) => Ok(s.clone()),
@@ -1459,23 +1465,63 @@ fn is_leaf(expr: ExprRef) -> bool {
     )
 }
 
-/// The value of a literal or an already evaluated local variable, without evaluating.
+/// The integer a literal or an already evaluated local variable holds, without evaluating
+/// (and without copying a `Value`, whose clone and drop are calls).
 #[inline(always)]
-fn known_int(expr: ExprRef, env: &Rc<Env>) -> Option<Value> {
+fn known_int(expr: ExprRef, env: &Rc<Env>) -> Option<i64> {
     match &expr.kind {
-        ExprKind::Literal(v @ Value::Int(_)) => Some(v.clone()),
+        ExprKind::Literal(Value::Int(i)) => Some(*i),
         ExprKind::Var(Var::Local { depth, slot }) => {
             match env.ancestor(*depth).get(*slot as usize)? {
-                v @ Value::Int(_) => Some(v.clone()),
-                Value::Thunk(t) => match t.evaluated() {
-                    Some(v @ Value::Int(_)) => Some(v),
-                    _ => None,
-                },
+                Value::Int(i) => Some(*i),
+                Value::Thunk(t) => t.evaluated_int(),
                 _ => None,
             }
         }
         _ => None,
     }
+}
+
+/// The result of integer `+`, `-` or `*` on operands that are already known, if it fits
+/// (an overflow is left to the general path and its error).
+#[inline(always)]
+fn known_arith(expr: ExprRef, env: &Rc<Env>) -> Option<i64> {
+    let ExprKind::Binary { op, lhs, rhs } = &expr.kind else {
+        return None;
+    };
+    if !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) {
+        return None;
+    }
+    let (a, b) = (known_int(lhs, env)?, known_int(rhs, env)?);
+    match op {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        _ => a.checked_mul(b),
+    }
+}
+
+/// The outcome of a comparison of two known integers (`n < 2`), decided without evaluating
+/// anything or making a `Value`; `None` when the condition is anything else.
+#[inline(always)]
+fn known_comparison(cond: ExprRef, env: &Rc<Env>) -> Option<bool> {
+    let ExprKind::Binary { op, lhs, rhs } = &cond.kind else {
+        return None;
+    };
+    if !matches!(
+        op,
+        BinOp::Less | BinOp::LessEq | BinOp::Greater | BinOp::GreaterEq | BinOp::Eq | BinOp::NotEq
+    ) {
+        return None;
+    }
+    let (a, b) = (known_int(lhs, env)?, known_int(rhs, env)?);
+    Some(match op {
+        BinOp::Less => a < b,
+        BinOp::LessEq => a <= b,
+        BinOp::Greater => a > b,
+        BinOp::GreaterEq => a >= b,
+        BinOp::Eq => a == b,
+        _ => a != b,
+    })
 }
 
 fn as_float(v: &Value) -> f64 {

@@ -335,6 +335,16 @@ impl Thunk {
         }
     }
 
+    /// The integer this thunk evaluated to, if it has been evaluated to one.
+    #[inline]
+    pub fn evaluated_int(&self) -> Option<i64> {
+        // SAFETY: as in `evaluated`; only a `Copy` payload is read.
+        match unsafe { &*self.0.get() } {
+            ThunkState::Evaluated(Value::Int(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
     /// Whether the thunk is being evaluated (its blackhole span), if so.
     #[inline]
     pub fn blackhole(&self) -> Option<Span> {

@@ -370,13 +370,23 @@ fn split_prefix(s: &str) -> (Option<&str>, &str, bool) {
     (None, s, false)
 }
 
+/// The two lowercase hexadecimal digits of every byte value (one load per byte).
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = [HEX[i >> 4], HEX[i & 0xf]];
+        i += 1;
+    }
+    table
+};
+
 /// Lower-case hexadecimal encoding of `bytes`.
 pub fn base16_encode(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = vec![0u8; bytes.len() * 2];
     for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 0xf)];
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(*b)]);
     }
     // Only ASCII hex digits were written.
     String::from_utf8(out).unwrap_or_default()

@@ -205,6 +205,9 @@ pub(crate) const fn strict_op(
 
 /// Forces an integer argument.
 pub(crate) fn arg_int(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<i64> {
+    if let Value::Int(s) = v {
+        return Ok(*s);
+    }
     match ev.force(v)? {
         Value::Int(i) => Ok(i),
         other => Err(ev.type_error("an integer", &other, span)),
@@ -221,6 +224,9 @@ pub(crate) fn arg_bool(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<
 
 /// Forces a list argument.
 pub(crate) fn arg_list(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<List>> {
+    if let Value::List(s) = v {
+        return Ok(s.clone());
+    }
     match ev.force(v)? {
         Value::List(l) => Ok(l),
         other => Err(ev.type_error("a list", &other, span)),
@@ -237,6 +243,9 @@ pub(crate) fn arg_attrs(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult
 
 /// Forces a string argument (no coercion), keeping its context.
 pub(crate) fn arg_string(ev: &mut Evaluator, v: &Value, span: Span) -> EvalResult<Rc<NixString>> {
+    if let Value::String(s) = v {
+        return Ok(s.clone());
+    }
     match ev.force(v)? {
         Value::String(s) => Ok(s),
         other => Err(ev.type_error("a string", &other, span)),

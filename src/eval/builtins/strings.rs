@@ -23,7 +23,11 @@ pub(crate) const PRIMOPS: &[PrimOp] = &[
 
 /// A string value from bytes that may not be valid UTF-8, with a context.
 pub(crate) fn string_from_bytes(bytes: &[u8], context: Context) -> Value {
-    let text = String::from_utf8_lossy(bytes).into_owned();
+    // Checking first is cheaper than the lossy conversion's chunked scan.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    };
     Value::String(Rc::new(NixString::with_context(text, context)))
 }
 
@@ -58,12 +62,19 @@ fn substring(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
 fn concat_strings_sep(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
     let sep = arg_string(ev, &a[0], s)?;
     let list = arg_list(ev, &a[1], s)?;
-    let mut out = NixString::with_context(String::new(), sep.context.clone());
-    for (i, item) in list.0.iter().enumerate() {
+    // Every item is coerced first (in order, so errors are the same), then the text is
+    // allocated once at its final size instead of growing and being copied repeatedly.
+    let mut pieces = Vec::with_capacity(list.0.len());
+    for item in list.0.iter() {
+        pieces.push(arg_coerce(ev, item, s)?);
+    }
+    let separators = sep.text.len() * pieces.len().saturating_sub(1);
+    let size = pieces.iter().map(|p| p.text.len()).sum::<usize>() + separators;
+    let mut out = NixString::with_context(String::with_capacity(size), sep.context.clone());
+    for (i, piece) in pieces.iter().enumerate() {
         if i > 0 {
             out.text.push_str(&sep.text);
         }
-        let piece = arg_coerce(ev, item, s)?;
         out.text.push_str(&piece.text);
         out.context.extend(&piece.context);
     }
@@ -91,9 +102,27 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value
     let mut to: Vec<Option<Rc<NixString>>> = vec![None; to_list.0.len()];
     let mut context = subject.context.clone();
     let text = subject.text.as_bytes();
+    // Without an empty pattern, only positions holding some pattern's first byte can match:
+    // the text in between is found with `memchr` and copied in one piece.
+    let firsts = if from.iter().all(|pat| !pat.text.is_empty()) {
+        Some(FirstBytes::new(
+            from.iter().map(|pat| pat.text.as_bytes()[0]),
+        ))
+    } else {
+        None
+    };
     let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut p = 0;
     while p <= text.len() {
+        if let Some(firsts) = &firsts {
+            let next = firsts.find(&text[p..]).map_or(text.len(), |i| p + i);
+            out.extend_from_slice(&text[p..next]);
+            p = next;
+            if p == text.len() {
+                // Non-empty patterns cannot match at the end.
+                break;
+            }
+        }
         let found = from.iter().position(|pat| {
             let pat = pat.text.as_bytes();
             // Checking the first byte first keeps the scan of long strings cheap.
@@ -126,7 +155,51 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value
             p += pat_len;
         }
     }
-    Ok(string_from_bytes(&out, context))
+    // The result is usually valid UTF-8 already (only an empty pattern can split a
+    // character); then its buffer becomes the string without a copy.
+    Ok(match String::from_utf8(out) {
+        Ok(text) => Value::String(Rc::new(NixString::with_context(text, context))),
+        Err(e) => string_from_bytes(e.as_bytes(), context),
+    })
+}
+
+/// The distinct first bytes of `replaceStrings` patterns, for finding the next position
+/// where one of them may match.
+enum FirstBytes {
+    One(u8),
+    Two(u8, u8),
+    Three(u8, u8, u8),
+    Many(Box<[bool; 256]>),
+}
+
+impl FirstBytes {
+    fn new(bytes: impl Iterator<Item = u8>) -> Self {
+        let mut distinct: Vec<u8> = bytes.collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        match *distinct.as_slice() {
+            [a] => FirstBytes::One(a),
+            [a, b] => FirstBytes::Two(a, b),
+            [a, b, c] => FirstBytes::Three(a, b, c),
+            _ => {
+                let mut table = Box::new([false; 256]);
+                for b in distinct {
+                    table[usize::from(b)] = true;
+                }
+                FirstBytes::Many(table)
+            }
+        }
+    }
+
+    /// The offset of the first byte in `haystack` that starts some pattern.
+    fn find(&self, haystack: &[u8]) -> Option<usize> {
+        match self {
+            FirstBytes::One(a) => memchr::memchr(*a, haystack),
+            FirstBytes::Two(a, b) => memchr::memchr2(*a, *b, haystack),
+            FirstBytes::Three(a, b, c) => memchr::memchr3(*a, *b, *c, haystack),
+            FirstBytes::Many(table) => haystack.iter().position(|&b| table[usize::from(b)]),
+        }
+    }
 }
 
 /// Compiles `pattern` through the evaluator's cache, with Nix's error messages.
@@ -251,6 +324,20 @@ mod tests {
                 r#""fXX""#,
             ),
             (r#"builtins.replaceStrings [ "" ] [ "X" ] """#, r#""X""#),
+            // Two, three and more distinct first bytes; matches at both ends.
+            (
+                r#"builtins.replaceStrings [ "ab" "c" ] [ "1" "2" ] "abxcab""#,
+                r#""1x21""#,
+            ),
+            (
+                r#"builtins.replaceStrings [ "a" "bc" "d" ] [ "1" "2" "3" ] "xbcbdax""#,
+                r#""x2b31x""#,
+            ),
+            (
+                r#"builtins.replaceStrings [ "é" "b" "c" "dd" ] [ "E" "B" "C" "D" ] "éxbcdd d""#,
+                r#""ExBCD d""#,
+            ),
+            (r#"builtins.replaceStrings [ ] [ ] "abc""#, r#""abc""#),
             (
                 r#"builtins.replaceStrings [ "a" ] [ "b" "c" ] "x""#,
                 "error: 'from' and 'to' arguments to 'replaceStrings' have different lengths",
