@@ -12,6 +12,7 @@ mod options_cmd;
 mod options_doc;
 mod pkgs_cmd;
 mod store;
+mod vm_test_build;
 mod vm_test_cmd;
 
 use clap::{Parser, Subcommand};

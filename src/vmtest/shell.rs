@@ -31,7 +31,7 @@ pub const READY_LINE: &str = "sysrebuild-backdoor: ready";
 #[derive(Debug, Error)]
 pub enum ShellError {
     /// The command did not finish in time; the shell is still running it.
-    #[error("command `{command}` did not finish within {timeout:?}")]
+    #[error("command `{command}` did not finish within {}", seconds(*.timeout))]
     Timeout {
         /// The command.
         command: String,
@@ -39,7 +39,7 @@ pub enum ShellError {
         timeout: Duration,
     },
     /// The backdoor did not announce itself in time.
-    #[error("the backdoor shell did not become ready within {0:?}")]
+    #[error("the backdoor shell did not become ready within {}", seconds(*.0))]
     NotReady(Duration),
     /// The connection ended (the VM stopped or the shell exited).
     #[error("the backdoor shell's connection closed{}", while_running(.0))]
@@ -55,6 +55,17 @@ pub enum ShellError {
         /// What was wrong.
         detail: String,
     },
+}
+
+/// A duration for messages: whole seconds when it is within 50 ms of one (`300s`, though
+/// a deadline left it at 299.99), else tenths (`2.5s`).
+pub fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if (s - s.round()).abs() < 0.05 {
+        format!("{}s", s.round())
+    } else {
+        format!("{s:.1}s")
+    }
 }
 
 fn while_running(command: &Option<String>) -> String {
@@ -342,7 +353,11 @@ mod tests {
         let start = Instant::now();
         let err = sh.run("sleep 3", Duration::from_millis(300)).unwrap_err();
         assert!(matches!(err, ShellError::Timeout { .. }), "{err}");
-        assert!(err.to_string().contains("sleep 3"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("command `sleep 3` did not finish within 0.3s"),
+            "{err}"
+        );
         assert!(start.elapsed() < Duration::from_secs(2));
         // The next command's reply is found after the late one.
         let out = sh.run("echo after", T).unwrap();
@@ -374,6 +389,10 @@ mod tests {
         let mut sh = Shell::new(child.stdout.take().unwrap(), child.stdin.take().unwrap());
         let err = sh.wait_ready(Duration::from_millis(200)).unwrap_err();
         assert!(matches!(err, ShellError::NotReady(_)));
+        assert_eq!(
+            err.to_string(),
+            "the backdoor shell did not become ready within 0.2s"
+        );
         let _ = child.kill();
         let _ = child.wait();
     }
