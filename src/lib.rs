@@ -7,6 +7,7 @@ pub mod activation;
 pub mod alloc;
 pub mod build;
 pub mod cli;
+pub mod compression;
 pub mod debfile;
 pub mod debian;
 pub mod eval;

@@ -1,11 +1,11 @@
 //! Debian binary packages (`.deb` files), read natively: the `ar` container
-//! ([`ar`]), its compressed `control.tar` and `data.tar` members ([`compression`]), and
+//! ([`ar`]), its `control.tar` and `data.tar` members (compressed as
+//! [`crate::compression`] reads them, chosen by the member name's suffix), and
 //! extracting a `data.tar` safely into a directory ([`extract`]).
 //!
 //! Nothing here runs `dpkg`, `ar` or `tar`, and nothing here runs maintainer scripts.
 
 pub mod ar;
-pub mod compression;
 pub mod extract;
 
 use std::fs::File;
@@ -13,7 +13,7 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use self::ar::ArMember;
-use self::compression::Compression;
+use crate::compression::Method as Compression;
 
 /// Why a `.deb` could not be read or extracted.
 #[derive(Debug, thiserror::Error)]
@@ -83,7 +83,11 @@ impl DebFile {
                 .iter()
                 .find_map(|m| {
                     let suffix = m.name.strip_prefix(stem)?;
-                    Some(Compression::from_suffix(suffix).map(|c| (m.clone(), c)))
+                    Some(
+                        Compression::from_suffix(suffix)
+                            .map(|c| (m.clone(), c))
+                            .map_err(|e| DebError::Format(format!("member '{}': {e}", m.name))),
+                    )
                 })
                 .unwrap_or_else(|| Err(DebError::Format(format!("no '{stem}*' member"))))
         };
@@ -121,7 +125,7 @@ impl DebFile {
     ) -> Result<Box<dyn Read + '_>, DebError> {
         self.file.seek(SeekFrom::Start(member.offset))?;
         let raw = BufReader::with_capacity(1 << 16, (&mut self.file).take(member.size));
-        compression.decoder(raw)
+        Ok(compression.decoder(raw)?)
     }
 
     /// The files at the top of `control.tar` (`control`, `md5sums`, maintainer scripts…),
