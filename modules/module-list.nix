@@ -21,7 +21,9 @@
   ./networking/firewall.nix
   ./security/wrappers.nix
   ./security/sudo.nix
+  ./security/pam.nix
   ./services/openssh.nix
   ./services/nginx.nix
+  ./system/base.nix
   ./system/activation/top-level.nix
 ]

@@ -38,8 +38,7 @@ in
         %wheel ALL=(ALL:ALL) ${lib.optionalString (!cfg.wheelNeedsPassword) "NOPASSWD: "}SETENV: ALL
       '' + cfg.extraConfig;
     };
-    # Debian's sudo ships its PAM configuration; packages' /etc files are linked
-    # explicitly, as NixOS modules do.
-    environment.etc."pam.d/sudo".source = "${cfg.package}/etc/pam.d/sudo";
+    # Debian's sudo ships its PAM configuration (etc/pam.d/sudo), which
+    # security/pam.nix takes from /usr with the other packages' files.
   };
 }

@@ -59,7 +59,8 @@ let
     error_log stderr;
     events { worker_connections 1024; }
     http {
-    include ${cfg.package}/etc/nginx/mime.types;
+    # Debian ships mime.types in nginx-common.
+    include ${pkgs.nginx-common}/etc/nginx/mime.types;
     default_type application/octet-stream;
     access_log /var/log/nginx/access.log;
     client_body_temp_path /var/cache/nginx/client_body;

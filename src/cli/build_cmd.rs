@@ -16,8 +16,14 @@ use crate::build::realise::BuildConfig;
 use crate::build::sandbox::BindMount;
 use crate::build::scheduler::{SchedulerOptions, build_plan};
 use crate::build::store::BuildStore;
+use super::system_cmd::{
+    SystemTarget, check_configuration, configuration_file, failed_assertions_message,
+    system_expression,
+};
 use crate::eval::Evaluator;
-use crate::eval::error::EvalResult;
+use crate::eval::error::{ErrorKind, EvalError, EvalResult};
+use crate::eval::source::Span;
+use crate::eval::value::Attrs;
 use crate::store::hash::{Hash, HashAlgo};
 use crate::store::path::{StoreDir, StorePath};
 
@@ -73,13 +79,38 @@ pub struct BuildCommand {
     /// Kill a build that runs longer than SECONDS.
     #[arg(long = "timeout", value_name = "SECONDS")]
     timeout: Option<u64>,
+    /// Build the system a configuration describes (`config.system.build.toplevel`),
+    /// evaluated with sysrebuild's module library.
+    #[arg(short = 'f', long = "file", id = "configuration", value_name = "CONFIGURATION",
+          conflicts_with_all = ["file", "expr", "attr"])]
+    configuration: Option<String>,
+    /// Set by `dry-build` and `build-vm`: which build of the configuration to make.
+    #[arg(skip)]
+    system: Option<SystemTarget>,
     #[command(flatten)]
     eval: EvalArgs,
 }
 
 impl BuildCommand {
+    /// Runs `dry-build` (`dry_run`) or `build-vm` (`target` = `Vm`): a build of the
+    /// configuration given with `-f` (default `./configuration.nix`).
+    pub fn run_system(mut self, target: SystemTarget, dry_run: bool) -> i32 {
+        if self.file.is_some() || self.expr.is_some() || !self.attr.is_empty() {
+            eprintln!(
+                "error: this command builds a configuration: give it with -f FILE (not a file, -E or -A)"
+            );
+            return 1;
+        }
+        self.system = Some(target);
+        self.dry_run |= dry_run;
+        self.run()
+    }
+
     /// Runs the command; returns the exit status.
-    pub fn run(self) -> i32 {
+    pub fn run(mut self) -> i32 {
+        if self.configuration.is_some() && self.system.is_none() {
+            self.system = Some(SystemTarget::Toplevel);
+        }
         match self.run_inner() {
             Ok(code) => code,
             Err(message) => {
@@ -188,6 +219,9 @@ impl BuildCommand {
     }
 
     fn evaluate(&self, ev: &mut Evaluator) -> EvalResult<Vec<String>> {
+        if let Some(target) = self.system {
+            return self.evaluate_system(ev, target);
+        }
         let root = match &self.expr {
             Some(expr) => ev.eval_string(expr, &current_dir())?,
             None => {
@@ -200,6 +234,30 @@ impl BuildCommand {
         };
         let args = self.eval.auto_args(ev)?;
         derivation_lines(ev, root, &self.attr, &args)
+    }
+
+    /// Evaluates the configuration, prints its warnings, refuses it when assertions fail
+    /// (listing every message), then instantiates the requested build.
+    fn evaluate_system(&self, ev: &mut Evaluator, target: SystemTarget) -> EvalResult<Vec<String>> {
+        let file = configuration_file(self.configuration.as_deref());
+        let path = PathBuf::from(absolute(&file));
+        if !path.exists() {
+            return Err(EvalError::new(
+                ErrorKind::Other,
+                format!("the configuration file '{}' does not exist", path.display()),
+                Span::NONE,
+            ));
+        }
+        let entry = ev.eval_string(&system_expression(&path, target), &current_dir())?;
+        let failed = check_configuration(ev, &entry)?;
+        if !failed.is_empty() {
+            return Err(EvalError::new(
+                ErrorKind::Other,
+                failed_assertions_message(&failed),
+                Span::NONE,
+            ));
+        }
+        derivation_lines(ev, entry, &[target.attr().to_owned()], &Attrs::new())
     }
 
     fn sandbox_paths(&self) -> Result<Vec<BindMount>, String> {
@@ -222,11 +280,24 @@ impl BuildCommand {
     }
 }
 
+/// Lists what a build would do: derivations to build, fixed-output ones (downloads such
+/// as Debian packages) apart as "fetched", then those already valid.
 fn print_dry_run(store_dir: &StoreDir, plan: &crate::build::graph::Plan) {
-    if !plan.nodes.is_empty() {
-        eprintln!("these {} derivations will be built:", plan.nodes.len());
-        for node in &plan.nodes {
+    let (fetches, builds): (Vec<_>, Vec<_>) =
+        plan.nodes.iter().partition(|n| n.drv.is_fixed_output());
+    if !builds.is_empty() {
+        eprintln!("these {} derivations will be built:", builds.len());
+        for node in &builds {
             eprintln!("  {}", store_dir.display(&node.path));
+        }
+    }
+    if !fetches.is_empty() {
+        eprintln!("these {} paths will be fetched:", fetches.len());
+        for node in &fetches {
+            let outputs = node.drv.outputs.values().filter_map(|o| o.path.as_ref());
+            for out in outputs {
+                eprintln!("  {}", store_dir.display(out));
+            }
         }
     }
     if !plan.valid.is_empty() {

@@ -12,6 +12,7 @@ mod options_cmd;
 mod options_doc;
 mod pkgs_cmd;
 mod store;
+mod system_cmd;
 mod vm_test_build;
 mod vm_test_cmd;
 
@@ -40,7 +41,8 @@ enum Command {
     ///
     /// Example: sysrebuild instantiate release.nix -A hello --store /tmp/store
     Instantiate(instantiate_cmd::InstantiateCommand),
-    /// Evaluate, instantiate and build derivations (like `nix-build --store DIR`).
+    /// Evaluate, instantiate and build derivations (like `nix-build --store DIR`), or
+    /// with `-f CONFIGURATION` the system a configuration describes.
     ///
     /// Prints the output paths, one per line, and makes a `result` symlink to each
     /// (`result-OUTPUT` for outputs other than `out`; `-o LINK` renames them), registered
@@ -51,6 +53,24 @@ enum Command {
     /// Example: sysrebuild build release.nix -A hello --store /tmp/store
     ///   --sandbox-path /bin/sh=/bin/busybox
     Build(build_cmd::BuildCommand),
+    /// Show what building a configuration would build and fetch, without building.
+    ///
+    /// Evaluates the configuration (`-f FILE`, default ./configuration.nix) with the
+    /// module library, prints its warnings, refuses it listing every failed assertion,
+    /// then lists the derivations to build and the packages to fetch.
+    ///
+    /// Example: sysrebuild dry-build -f examples/server.nix --store /tmp/store
+    DryBuild(build_cmd::BuildCommand),
+    /// Build a script that runs the configuration in a QEMU virtual machine:
+    /// `result/bin/run-<hostName>-vm`.
+    ///
+    /// The VM's options are `virtualisation.*` (memorySize, cores, diskSize,
+    /// forwardPorts); see vm-tests/README.md for what the script honours
+    /// ($NIX_DISK_IMAGE, $QEMU_OPTS, $QEMU_KERNEL_PARAMS).
+    ///
+    /// Example: sysrebuild build-vm -f examples/server.nix --store /tmp/store &&
+    ///   ./result/bin/run-web-vm
+    BuildVm(build_cmd::BuildCommand),
     /// List the options of a configuration (type, default, example, description,
     /// declaring file), or show one option's value and definitions.
     ///
@@ -115,11 +135,7 @@ pub fn main() -> i32 {
     };
     // Evaluation recurses on the native stack (grown on demand); a large main stack keeps
     // deep parse trees and deep value drops safe too.
-    let worker = std::thread::Builder::new()
-        .name("sysrebuild".into())
-        .stack_size(1 << 30)
-        .spawn(move || run(cli));
-    let joined = worker.map(|h| h.join());
+    let joined = run_on_large_stack(cli);
     // The temporary roots die with the process (a killed process's file is removed by
     // the next collection).
     crate::store::local::temproots::remove_own_files();
@@ -133,11 +149,35 @@ pub fn main() -> i32 {
     }
 }
 
+/// Runs the command on a thread with a 1 GiB stack, or 64 MiB where the kernel refuses to
+/// reserve that much (a small VM without overcommit: activation at boot).
+fn run_on_large_stack(cli: Cli) -> std::io::Result<std::thread::Result<i32>> {
+    let cli = std::sync::Arc::new(std::sync::Mutex::new(Some(cli)));
+    let mut last_error = None;
+    for stack in [1usize << 30, 64 << 20] {
+        let mine = std::sync::Arc::clone(&cli);
+        let spawned = std::thread::Builder::new()
+            .name("sysrebuild".into())
+            .stack_size(stack)
+            .spawn(move || {
+                let taken = mine.lock().ok().and_then(|mut c| c.take());
+                taken.map_or(1, run)
+            });
+        match spawned {
+            Ok(handle) => return Ok(handle.join()),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no stack size to try")))
+}
+
 fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Eval(cmd) => cmd.run(),
         Command::Instantiate(cmd) => cmd.run(),
         Command::Build(cmd) => cmd.run(),
+        Command::DryBuild(cmd) => cmd.run_system(system_cmd::SystemTarget::Toplevel, true),
+        Command::BuildVm(cmd) => cmd.run_system(system_cmd::SystemTarget::Vm, false),
         Command::Options(cmd) => cmd.run(),
         Command::Store(cmd) => cmd.run(),
         Command::Activate(cmd) => cmd.run(),

@@ -12,11 +12,12 @@
 { config, lib, pkgs, ... }:
 let
   inherit (lib) mkOption types;
-  kernel = config.boot.kernelPackage;
+  kernel = config.system.modulesTree;
   tools = pkgs.bootstrapTools;
 
   failedAssertions = map (a: a.message) (lib.filter (a: !a.assertion) config.assertions);
-  checked = if failedAssertions == [ ] then lib.foldr (w: x: builtins.trace "warning: ${w}" x) true config.warnings
+  # Warnings are printed by the commands (`modules/system.nix`'s `checks`).
+  checked = if failedAssertions == [ ] then true
     else throw "Failed assertions:\n${lib.concatMapStrings (m: "- ${m}\n") failedAssertions}";
 
   stage2 = pkgs.writeText "stage-2-init" (lib.replaceStrings [ "@shell@" "@tools@" ]
@@ -26,9 +27,11 @@ let
     #!${tools}/bin/sh
     # Activates the generation @systemConfig@: /etc, /usr, users and groups,
     # privileged wrappers, then /run/current-system.
+    # At the first boot /lib64 does not exist yet (activation makes it): sysrebuild is
+    # started through the generation's own dynamic loader and libraries.
     systemConfig=@systemConfig@
     export PATH=${tools}/bin
-    exec ${pkgs.sysrebuild}/bin/sysrebuild activate --system "$systemConfig" "$@"
+    exec @loader@ --library-path @libraryPath@ ${pkgs.sysrebuild}/bin/sysrebuild activate --system "$systemConfig" "$@"
   '';
 
   label = "${config.system.name}-${config.system.sysrebuild.version}";
@@ -111,7 +114,15 @@ in
       ln -s "$sd" "$out/systemd"
 
       sed "s|@systemConfig@|$out|g" "$stage2" > "$out/init"
-      sed "s|@systemConfig@|$out|g" "$activate" > "$out/activate"
+      loader=""
+      # Debian's /lib64 loader is an absolute link: take the file in the triplet dir.
+      for f in "$sw"/usr/lib/*-linux-gnu*/ld-linux*.so.*; do
+        [ -e "$f" ] && { loader="$f"; break; }
+      done
+      if [ -z "$loader" ]; then echo "no dynamic loader (ld-linux*.so.*) in $sw/usr/lib64 or $sw/usr/lib" >&2; exit 1; fi
+      libraryPath="$(for d in "$sw"/usr/lib/*-linux-gnu* "$sw"/usr/lib; do [ -d "$d" ] && printf '%s:' "$d"; done)"
+      sed -e "s|@systemConfig@|$out|g" -e "s|@loader@|$loader|g" -e "s|@libraryPath@|''${libraryPath%:}|g" \
+        "$activate" > "$out/activate"
       printf '#!%s\nexec "%s/activate" --dry-run "$@"\n' "$shell" "$out" > "$out/dry-activate"
       cat > "$out/bin/switch-to-configuration" <<SWITCH
       #!$shell

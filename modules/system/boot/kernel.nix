@@ -58,11 +58,55 @@ in
     };
   };
 
+  options.system.modulesTree = mkOption {
+    type = types.package;
+    internal = true;
+    description = ''
+      The kernel as the running system and stage 1 use it: `boot/vmlinuz-VERSION` and
+      `lib/modules/VERSION` with the indices (`modules.dep`, `modules.alias`, `*.bin`)
+      that Debian's maintainer scripts would make with `depmod`.
+    '';
+  };
+
   config = {
+    # Debian's `linux-image-amd64` is a metapackage: the kernel is the package it depends
+    # on, found through `nix-support/propagated-deps`. The modules themselves stay in the
+    # kernel's path (`kernel/` is a link); depmod (kmod's, run through the loader of its
+    # own environment) writes the indices.
+    system.modulesTree = pkgs.runCommand "kernel-modules" {
+      preferLocalBuild = true;
+      kernel = cfg.kernelPackage;
+      kmod = pkgs.buildEnv { name = "kmod-env"; paths = [ pkgs.kmod ]; };
+    } ''
+      set -e
+      image=""
+      for p in "$kernel" $(cat "$kernel/nix-support/propagated-deps" 2>/dev/null); do
+        for d in "$p"/lib/modules/* "$p"/usr/lib/modules/*; do
+          [ -f "$d/modules.order" ] && [ -d "$d/kernel" ] && { image="$p"; moddir="$d"; }
+        done
+      done
+      if [ -z "$image" ]; then
+        echo "$kernel is not a kernel: neither it nor its dependencies have lib/modules/VERSION/modules.order" >&2
+        exit 1
+      fi
+      version="''${moddir##*/}"
+      mkdir -p "$out/boot" "$out/lib/modules/$version"
+      for f in "$image"/boot/*; do ln -s "$f" "$out/boot/"; done
+      for f in "$moddir"/*; do ln -s "$f" "$out/lib/modules/$version/"; done
+      loader=""
+      # Debian's /lib64 loader is an absolute link: take the file in the triplet dir.
+      for f in "$kmod"/usr/lib/*-linux-gnu*/ld-linux*.so.*; do
+        [ -e "$f" ] && { loader="$f"; break; }
+      done
+      libs="$(for d in "$kmod"/usr/lib/*-linux-gnu*; do printf '%s:' "$d"; done)"
+      "$loader" --library-path "$libs" --argv0 depmod "$kmod/usr/bin/kmod" -b "$out" "$version"
+    '';
+
     boot.initrd.availableKernelModules = [
       # What virtual machines and common PCs need to reach their root disk.
       "virtio_pci" "virtio_blk" "virtio_scsi" "virtio_net" "ahci" "sd_mod" "sr_mod" "nvme"
-      "ext4" "vfat" "nls_cp437" "nls_iso8859-1"
+      # ext4 needs crc32c (a soft dependency, which busybox's modprobe ignores).
+      "crc32c_generic" "ext4" "vfat" "nls_cp437" "nls_iso8859-1"
     ];
 
     environment.etc."modules-load.d/sysrebuild.conf".text =

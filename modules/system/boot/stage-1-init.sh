@@ -75,7 +75,11 @@ mountFs() {
     if ! mount -t "$fsType" -o "$options" "$dev" "$target" 2>/dev/null; then
         if [ "$autoFormat" = 1 ]; then
             echo "stage 1: formatting $dev as $fsType for $2"
-            "mkfs.$fsType" "$dev" >/dev/null 2>&1 || mke2fs -q "$dev" || fail "cannot format $dev"
+            # busybox's mke2fs makes ext2, which the ext4 driver mounts as ext4.
+            case "$fsType" in
+                ext2 | ext3 | ext4) mke2fs -F "$dev" >/dev/null 2>&1 || fail "cannot format $dev" ;;
+                *) "mkfs.$fsType" "$dev" >/dev/null 2>&1 || fail "cannot format $dev as $fsType" ;;
+            esac
             mount -t "$fsType" -o "$options" "$dev" "$target" || mount -o "$options" "$dev" "$target" \
                 || fail "cannot mount $dev on $2 after formatting it"
         else

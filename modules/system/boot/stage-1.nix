@@ -5,7 +5,7 @@
 let
   inherit (lib) mkOption types;
   cfg = config.boot.initrd;
-  kernel = config.boot.kernelPackage;
+  kernel = config.system.modulesTree;
   q = lib.escapeShellArg;
 
   # Boot needs these: the root, the store and what holds it, and those marked.
@@ -72,6 +72,9 @@ in
       for applet in $("$root/bin/busybox" --list); do
         [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
       done
+      # The kernel asks /sbin/modprobe for modules it needs on the fly.
+      mkdir -p "$root/sbin"
+      ln -s ../bin/modprobe "$root/sbin/modprobe"
       cp "$init" "$root/init"
       chmod 0755 "$root/init"
 
@@ -115,6 +118,7 @@ in
       for f in modules.builtin modules.builtin.modinfo modules.order; do
         [ -f "$moddir/$f" ] && cp "$moddir/$f" "$target/$f"
       done
+      # busybox's depmod and modprobe, in the initrd: text indices only.
       depmod -b "$root" "$version"
 
       for pair in $extraFiles; do

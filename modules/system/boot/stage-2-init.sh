@@ -7,7 +7,7 @@ export PATH=@tools@/bin
 
 echo "<<< sysrebuild stage 2 >>>"
 mountIfNot() {
-    mountpoint -q "$2" 2>/dev/null && return 0
+    grep -q "^[^ ]* $2 " /proc/mounts 2>/dev/null && return 0
     mkdir -p "$2"
     mount -t "$1" -o "$3" "$1" "$2"
 }

@@ -224,6 +224,15 @@ in
         in {option}`systemd.services` etc. of units they ship become drop-ins.
       '';
     };
+    suppressedSystemUnits = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "systemd-firstboot.service" ];
+      description = ''
+        Units the packages ship that must never run: they are masked (linked to
+        /dev/null in /etc/systemd/system).
+      '';
+    };
     units = mkOption {
       type = types.attrsOf (types.submodule unitModule);
       default = { };
@@ -258,6 +267,9 @@ in
 
   config = {
     systemd.packages = [ cfg.package ];
+    # The system is configured by its configuration, never interactively; the
+    # generation's /etc is read-only anyway.
+    systemd.suppressedSystemUnits = [ "systemd-firstboot.service" ];
     systemd.timers = timersFromStartAt;
 
     systemd.units = unitsOf "service" serviceText cfg.services
@@ -301,6 +313,7 @@ in
         fi
       }
       ${lib.concatStrings (lib.mapAttrsToList installUnit enabledUnits)}
+      ${lib.concatMapStrings (u: "ln -sfn /dev/null \"$out\"/${q u}\n") cfg.suppressedSystemUnits}
     '';
 
     environment.etc."systemd/system".source = config.system.build.units;
