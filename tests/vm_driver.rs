@@ -52,7 +52,10 @@ fn one_node_commands_waits_files_screen_reboot_and_crash() {
     // succeed: stdout and stderr merged in order; fail; execute with any status.
     let out = check!(m, "succeed", m.succeed("echo hello; echo to-stderr >&2"));
     assert_eq!(out, "hello\nto-stderr\n");
-    let err = m.succeed("echo why-it-failed; exit 3").unwrap_err().to_string();
+    let err = m
+        .succeed("echo why-it-failed; exit 3")
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("`echo why-it-failed; exit 3`")
             && err.contains("status 3")
@@ -115,11 +118,7 @@ fn one_node_commands_waits_files_screen_reboot_and_crash() {
         "wait_for_open_port",
         m.wait_for_open_port(4444, Duration::from_secs(60)),
     );
-    let out = check!(
-        m,
-        "wget",
-        m.succeed("wget -q -O - http://127.0.0.1:4444/"),
-    );
+    let out = check!(m, "wget", m.succeed("wget -q -O - http://127.0.0.1:4444/"),);
     assert_eq!(out, "served\n");
 
     // The serial console, as the guest wrote it.
@@ -128,7 +127,11 @@ fn one_node_commands_waits_files_screen_reboot_and_crash() {
         "console text",
         m.wait_for_console_text(&regex_escape(RC_DONE), Duration::from_secs(10)),
     );
-    check!(m, "to console", m.succeed("echo marker-1234 > /dev/console"));
+    check!(
+        m,
+        "to console",
+        m.succeed("echo marker-1234 > /dev/console")
+    );
     check!(
         m,
         "console marker",
@@ -138,7 +141,10 @@ fn one_node_commands_waits_files_screen_reboot_and_crash() {
         .wait_for_console_text("never-printed", Duration::from_secs(1))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("console text matching \"never-printed\""), "{err}");
+    assert!(
+        err.contains("console text matching \"never-printed\""),
+        "{err}"
+    );
 
     // Files both ways, binary and larger than one protocol line.
     let blob: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 256) as u8).collect();
@@ -149,7 +155,10 @@ fn one_node_commands_waits_files_screen_reboot_and_crash() {
     let size = check!(m, "size", m.succeed("wc -c < /tmp/blob"));
     assert_eq!(size.trim(), "50000");
     check!(m, "copy_from_vm", m.copy_from_vm("/tmp/blob", &host_out));
-    assert!(std::fs::read(&host_out).unwrap() == blob, "copy changed the data");
+    assert!(
+        std::fs::read(&host_out).unwrap() == blob,
+        "copy changed the data"
+    );
     let err = m
         .copy_from_vm("/no/such/file", &host_out)
         .unwrap_err()
@@ -252,7 +261,10 @@ fn two_nodes_by_name_block_unblock_and_the_failure_report() {
             && stderr.contains(RC_DONE),
         "{stderr}"
     );
-    assert!(!stderr.contains("alpha: succeed echo never-reached"), "{stderr}");
+    assert!(
+        !stderr.contains("alpha: succeed echo never-reached"),
+        "{stderr}"
+    );
     is_png(&out_dir.join("beta.png"));
     let hosts = std::fs::read_to_string(out_dir.join("alpha-hosts")).unwrap();
     assert!(

@@ -9,6 +9,10 @@ use clap::Args;
 
 use super::eval_args::{EvalArgs, current_dir};
 use super::instantiate_cmd::{absolute, derivation_lines};
+use super::system_cmd::{
+    SystemTarget, check_configuration, configuration_file, failed_assertions_message,
+    system_expression,
+};
 use crate::build::db_store::DbStore;
 use crate::build::graph::load_plan;
 use crate::build::progress::Progress;
@@ -16,10 +20,6 @@ use crate::build::realise::BuildConfig;
 use crate::build::sandbox::BindMount;
 use crate::build::scheduler::{SchedulerOptions, build_plan};
 use crate::build::store::BuildStore;
-use super::system_cmd::{
-    SystemTarget, check_configuration, configuration_file, failed_assertions_message,
-    system_expression,
-};
 use crate::eval::Evaluator;
 use crate::eval::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::source::Span;

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::eval::Evaluator;
 use crate::eval::error::{ErrorKind, EvalError, EvalResult};
-use crate::eval::source::Span;
 use crate::eval::print::write_nix_string;
+use crate::eval::source::Span;
 use crate::eval::value::{Attrs, Value};
 
 use super::eval_args::select_attr_path;
@@ -67,9 +67,8 @@ pub fn check_configuration(ev: &mut Evaluator, entry: &Value) -> EvalResult<Vec<
             )));
         }
     };
-    let checks: Checks = serde_json::from_str(&text).map_err(|e| {
-        internal_error(format!("modules/system.nix: `checks` is not valid: {e}"))
-    })?;
+    let checks: Checks = serde_json::from_str(&text)
+        .map_err(|e| internal_error(format!("modules/system.nix: `checks` is not valid: {e}")))?;
     for warning in &checks.warnings {
         eprintln!("warning: {warning}");
     }

@@ -141,6 +141,9 @@ mod tests {
         let e = node_vm_expression(Path::new("/t/my test.nix"), "web");
         assert!(e.contains(r#"import "/t/my test.nix""#), "{e}");
         assert!(e.contains(r#"test.nodes.${"web"}"#), "{e}");
-        assert!(e.contains(r#"networking.hostName = lib.mkDefault "web";"#), "{e}");
+        assert!(
+            e.contains(r#"networking.hostName = lib.mkDefault "web";"#),
+            "{e}"
+        );
     }
 }

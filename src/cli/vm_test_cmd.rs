@@ -13,12 +13,12 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::eval_args::{EvalArgs, auto_call, current_dir};
+use super::vm_test_build::{NodeBuild, build_node_vm};
 use crate::eval::Evaluator;
 use crate::eval::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::source::Span;
 use crate::eval::symbol::Symbol;
 use crate::eval::value::{Attrs, Value};
-use super::vm_test_build::{NodeBuild, build_node_vm};
 use crate::vmtest::driver::{RunOptions, TestSpec, run, script_start_line};
 use crate::vmtest::kvm_probe::{PROBE_TIMEOUT, choose_accel};
 use crate::vmtest::{Accel, NodeStart};

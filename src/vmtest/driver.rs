@@ -80,9 +80,8 @@ const SERIAL_TAIL_LINES: usize = 25;
 /// Runs `test`; prints progress on stderr. On failure the error is the full report.
 pub fn run(test: &TestSpec, options: &RunOptions) -> Result<(), String> {
     let node_names: Vec<String> = test.nodes.iter().map(|(n, _)| n.clone()).collect();
-    let steps = script::parse(&test.script, &test.file, &node_names).map_err(|e| {
-        format!("{}: {}", test.location(e.line), e.message)
-    })?;
+    let steps = script::parse(&test.script, &test.file, &node_names)
+        .map_err(|e| format!("{}: {}", test.location(e.line), e.message))?;
     std::fs::create_dir_all(&options.out_dir)
         .map_err(|e| format!("cannot create {}: {e}", options.out_dir.display()))?;
     let hub = Hub::start().map_err(|e| format!("cannot start the test network: {e}"))?;
@@ -289,13 +288,26 @@ mod tests {
 
     #[test]
     fn the_script_is_found_in_its_file() {
-        let file = "{\n  name = \"t\";\n  testScript = ''\n    start_all\n    a: succeed true\n  '';\n}\n";
-        assert_eq!(script_start_line(file, "start_all\na: succeed true\n"), Some(4));
+        let file =
+            "{\n  name = \"t\";\n  testScript = ''\n    start_all\n    a: succeed true\n  '';\n}\n";
+        assert_eq!(
+            script_start_line(file, "start_all\na: succeed true\n"),
+            Some(4)
+        );
         // Leading blank lines of the script count.
-        assert_eq!(script_start_line(file, "\nstart_all\na: succeed true\n"), Some(3));
+        assert_eq!(
+            script_start_line(file, "\nstart_all\na: succeed true\n"),
+            Some(3)
+        );
         // A script made by Nix code, or written twice, is not located.
-        assert_eq!(script_start_line(file, "start_all\na: succeed false\n"), None);
+        assert_eq!(
+            script_start_line(file, "start_all\na: succeed false\n"),
+            None
+        );
         let twice = format!("{file}{file}");
-        assert_eq!(script_start_line(&twice, "start_all\na: succeed true\n"), None);
+        assert_eq!(
+            script_start_line(&twice, "start_all\na: succeed true\n"),
+            None
+        );
     }
 }

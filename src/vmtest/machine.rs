@@ -175,8 +175,8 @@ impl Machine {
         if self.is_running() {
             return Ok(());
         }
-        let dir = &self.config.state_dir;
-        std::fs::create_dir_all(dir).map_err(|e| self.io_error("create state dir", e))?;
+        let dir = self.config.state_dir.clone();
+        std::fs::create_dir_all(&dir).map_err(|e| self.io_error("create state dir", e))?;
         for sock in ["shell.sock", "qmp.sock"] {
             let _ = std::fs::remove_file(dir.join(sock));
         }
@@ -204,6 +204,16 @@ impl Machine {
         self.process = Some(child);
         self.shell = None;
         self.monitor = None;
+        // The backdoor's console is connected at once, before the guest runs (its
+        // chardev waits for this client): what the guest writes to a console nobody is
+        // connected to is dropped by QEMU, and with it the ready line of a node that
+        // boots while the driver still waits for another one.
+        let deadline = self.clamp(BOOT_TIMEOUT);
+        let stream = self.wait_for_socket(&dir.join("shell.sock"), deadline)?;
+        let reader = stream
+            .try_clone()
+            .map_err(|e| self.io_error("use the shell socket", e))?;
+        self.shell = Some(Shell::new(reader, stream));
         Ok(())
     }
 
@@ -216,11 +226,6 @@ impl Machine {
         drop(qmp);
         self.monitor =
             Some(Monitor::connect(&dir.join("qmp.sock")).map_err(|e| self.monitor_error(e))?);
-        let stream = self.wait_for_socket(&dir.join("shell.sock"), deadline)?;
-        let reader = stream
-            .try_clone()
-            .map_err(|e| self.io_error("use the shell socket", e))?;
-        self.shell = Some(Shell::new(reader, stream));
         let result = self.wait_for_backdoor(deadline);
         if result.is_err() {
             self.shell = None;
@@ -293,7 +298,7 @@ impl Machine {
         let mut opts = vec![
             "-chardev".to_owned(),
             format!(
-                "socket,id=shell,path={},server=on,wait=off",
+                "socket,id=shell,path={},server=on,wait=on",
                 dir.join("shell.sock").display()
             ),
             "-device".into(),

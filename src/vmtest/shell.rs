@@ -8,7 +8,7 @@
 //! ```text
 //! printf '%s-%s\n' MAGIC begin
 //! { st=$( { { ( COMMAND
-//! ) 2>&1 </dev/null; echo $? >&4; } | base64 >&3; } 4>&1 ); } 3>&1
+//! ) 2>&1 </dev/null 3>&- 4>&-; echo $? >&4; } | base64 >&3; } 4>&1 ); } 3>&1
 //! printf '%s-%s %s\n' MAGIC end "$st"
 //! ```
 //!
@@ -16,7 +16,10 @@
 //! binary output, or output without a final newline, cannot break the framing), the exit
 //! status travels on its own descriptor, and the end marker is printed only after the
 //! encoder is done. The markers are assembled by `printf` so that a terminal echoing the
-//! input never shows them. Commands read `/dev/null`, never the protocol's own input.
+//! input never shows them. Commands read `/dev/null`, never the protocol's own input, and
+//! do not inherit the protocol's descriptors 3 and 4: a daemon the command starts (which
+//! redirects its output) would otherwise hold the status pipe open and the reply would
+//! wait for the daemon's end.
 
 use std::io::{Read, Write};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -154,7 +157,7 @@ impl Shell {
         let end_prefix = format!("{magic}-end ");
         let script = format!(
             "printf '%s-%s\\n' {magic} begin\n\
-             {{ st=$( {{ {{ ( {command}\n) 2>&1 </dev/null; echo $? >&4; }} | base64 >&3; }} 4>&1 ); }} 3>&1\n\
+             {{ st=$( {{ {{ ( {command}\n) 2>&1 </dev/null 3>&- 4>&-; echo $? >&4; }} | base64 >&3; }} 4>&1 ); }} 3>&1\n\
              printf '%s-%s %s\\n' {magic} end \"$st\"\n"
         );
         self.writer
@@ -362,6 +365,15 @@ mod tests {
         // The next command's reply is found after the late one.
         let out = sh.run("echo after", T).unwrap();
         assert_eq!(out.text(), "after\n");
+    }
+
+    #[test]
+    fn a_command_leaving_a_daemon_behind_returns_at_once() {
+        let (mut sh, _child) = local_shell();
+        let start = Instant::now();
+        let out = sh.run("sleep 5 >/dev/null 2>&1 & echo started", T).unwrap();
+        assert_eq!((out.status, out.text().as_str()), (0, "started\n"));
+        assert!(start.elapsed() < Duration::from_secs(3));
     }
 
     #[test]

@@ -196,7 +196,11 @@ fn each_member(deb: &Path, mut f: impl FnMut(&str, &[u8]) -> bool) {
         if entry.header().entry_type() != tar::EntryType::Regular {
             continue;
         }
-        let path = entry.path().expect("entry path").to_string_lossy().into_owned();
+        let path = entry
+            .path()
+            .expect("entry path")
+            .to_string_lossy()
+            .into_owned();
         if !(path.contains("boot/vmlinuz-") || path.ends_with(".ko")) {
             continue;
         }
@@ -259,7 +263,17 @@ fn load_order(depends: &BTreeMap<String, Vec<String>>) -> Vec<String> {
 fn write_initrd(kernel_dir: &Path, initrd: &Path) {
     let busybox = fs::read("/bin/busybox").expect("read /bin/busybox (busybox-static)");
     let mut cpio = CpioWriter::new(Vec::new());
-    for d in ["bin", "dev", "etc", "lib", "lib/modules", "proc", "sys", "root", "tmp"] {
+    for d in [
+        "bin",
+        "dev",
+        "etc",
+        "lib",
+        "lib/modules",
+        "proc",
+        "sys",
+        "root",
+        "tmp",
+    ] {
         cpio.directory(d, 0o755).expect("cpio");
     }
     cpio.file("bin/busybox", 0o755, &busybox).expect("cpio");
@@ -279,8 +293,8 @@ fn write_initrd(kernel_dir: &Path, initrd: &Path) {
     cpio.file("etc/modules.order", 0o644, order.as_bytes())
         .expect("cpio");
     for name in order.lines() {
-        let data = fs::read(kernel_dir.join("modules").join(format!("{name}.ko")))
-            .expect("read a module");
+        let data =
+            fs::read(kernel_dir.join("modules").join(format!("{name}.ko"))).expect("read a module");
         cpio.file(&format!("lib/modules/{name}.ko"), 0o644, &data)
             .expect("cpio");
     }
