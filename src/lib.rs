@@ -11,6 +11,7 @@ pub mod compression;
 pub mod debfile;
 pub mod debian;
 pub mod eval;
+pub mod fetch;
 pub mod net;
 pub mod store;
 pub mod testhook;

@@ -33,12 +33,17 @@ impl DbStore {
     /// Opens (creating if needed) the store relocated under `root` (`DIR/nix/store`).
     pub fn open_relocated(root: &Path) -> BuildResult<DbStore> {
         let store = LocalStore::open_relocated(root).map_err(|e| db_error(e, root.into()))?;
-        Ok(DbStore {
+        Ok(DbStore::new(store))
+    }
+
+    /// The builder's view of an opened store.
+    pub fn new(store: LocalStore) -> DbStore {
+        DbStore {
             store_dir: store.store_dir().clone(),
             real_store_dir: store.layout().real_store_dir(),
             state_dir: store.layout().state_dir(),
             inner: Mutex::new(store),
-        })
+        }
     }
 
     fn lock(&self) -> BuildResult<MutexGuard<'_, LocalStore>> {

@@ -95,9 +95,9 @@ pub enum BuildError {
     HashMismatch {
         /// The derivation's path.
         drv: String,
-        /// The expected hash (SRI).
+        /// The expected hash (SRI and base-32).
         specified: String,
-        /// The actual hash (SRI).
+        /// The actual hash (SRI and base-32).
         got: String,
     },
     /// A flat fixed output is not a regular file, or a fixed output refers to store paths.
@@ -126,8 +126,8 @@ pub enum BuildError {
         /// This machine's platform.
         host: String,
     },
-    /// A derivation uses a builtin builder (`builtin:NAME`) not implemented yet.
-    #[error("'{drv}' uses the builtin builder 'builtin:{builtin}', which is not supported yet")]
+    /// A derivation uses a builtin builder (`builtin:NAME`) sysrebuild does not have.
+    #[error("'{drv}' uses the builtin builder 'builtin:{builtin}', which sysrebuild does not have")]
     UnsupportedBuiltin {
         /// The derivation's path.
         drv: String,

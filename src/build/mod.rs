@@ -27,6 +27,7 @@ pub mod log;
 pub mod progress;
 pub mod realise;
 pub mod refs;
+pub mod repair;
 pub mod run;
 pub mod sandbox;
 pub mod scheduler;

@@ -112,21 +112,7 @@ pub fn realise(
     if all_valid {
         return Ok(Realised::AlreadyValid);
     }
-    if task.drv.system != host_system() && task.drv.system != "builtin" {
-        return Err(BuildError::WrongSystem {
-            drv: drv_shown,
-            system: task.drv.system.clone(),
-            host: host_system(),
-        });
-    }
-    if let Some(name) = task.drv.builder.strip_prefix("builtin:")
-        && builtins::lookup(name).is_none()
-    {
-        return Err(BuildError::UnsupportedBuiltin {
-            drv: drv_shown,
-            builtin: name.to_owned(),
-        });
-    }
+    check_buildable(task, &drv_shown)?;
     // Leftovers of an unfinished build (never registered).
     for real in &reals {
         remove_tree(real)?;
@@ -142,6 +128,80 @@ pub fn realise(
         }
     }
     result.map(|()| Realised::Built)
+}
+
+/// Builds `task` again although its outputs are valid, replacing them (`store verify
+/// --repair` of a damaged output). The outputs present are moved aside first and put
+/// back if the build fails, so a failed repair changes nothing; on success the new
+/// outputs are registered over the old rows (hash, size, references). Its inputs must be
+/// valid.
+pub fn rebuild_for_repair(
+    store: &dyn BuildStore,
+    cfg: &BuildConfig,
+    progress: &Progress,
+    task: &BuildTask<'_>,
+) -> BuildResult<()> {
+    let sd = store.store_dir();
+    let drv_shown = sd.display(task.drv_path);
+    let outputs = output_paths(task.drv, &drv_shown)?;
+    let reals: Vec<PathBuf> = outputs.iter().map(|(_, p)| store.real_path(p)).collect();
+    for (_, p) in &outputs {
+        store.add_temp_root(p)?;
+    }
+    let _locks = lock_outputs(&reals, &|lock| {
+        progress.println(&format!(
+            "waiting for lock on '{}' (another process is building '{drv_shown}')",
+            lock.display()
+        ))
+    })?;
+    check_buildable(task, &drv_shown)?;
+    let closure = input_closure(store, task, &drv_shown)?;
+    let mut aside = Vec::new();
+    for real in &reals {
+        if fs::symlink_metadata(real).is_ok() {
+            let name = real.file_name().map(|n| n.to_string_lossy().into_owned());
+            let moved = real.with_file_name(format!(
+                ".{}.repair-{}",
+                name.unwrap_or_default(),
+                std::process::id()
+            ));
+            remove_tree(&moved)?;
+            fs::rename(real, &moved).map_err(io_err("moving aside", real))?;
+            aside.push((real.clone(), moved));
+        }
+    }
+    progress.started(&drv_shown, task.drv_path.name().trim_end_matches(".drv"));
+    let result = build_in_dir(store, cfg, progress, task, &outputs, &closure);
+    progress.finished(task.drv_path.name().trim_end_matches(".drv"));
+    for (real, moved) in &aside {
+        if result.is_err() {
+            let _ = remove_tree(real);
+            let _ = fs::rename(moved, real);
+        } else {
+            let _ = remove_tree(moved);
+        }
+    }
+    result
+}
+
+/// Refuses a derivation for another system or with a builtin builder sysrebuild lacks.
+fn check_buildable(task: &BuildTask<'_>, drv_shown: &str) -> BuildResult<()> {
+    if task.drv.system != host_system() && task.drv.system != "builtin" {
+        return Err(BuildError::WrongSystem {
+            drv: drv_shown.to_owned(),
+            system: task.drv.system.clone(),
+            host: host_system(),
+        });
+    }
+    if let Some(name) = task.drv.builder.strip_prefix("builtin:")
+        && builtins::lookup(name).is_none()
+    {
+        return Err(BuildError::UnsupportedBuiltin {
+            drv: drv_shown.to_owned(),
+            builtin: name.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// The inputs and, as far as the store knows them, their references (transitively).
@@ -446,6 +506,7 @@ fn build_builtin(
         log: &mut log,
         cores: cfg.cores,
         deb_dirs: &cfg.deb_dirs,
+        progress,
     };
     let result = builtin(&mut build)
         .map_err(|e| BuildError::BuiltinFailed {
@@ -620,8 +681,8 @@ pub fn check_fixed_output(
     if &got != expected {
         return Err(BuildError::HashMismatch {
             drv: drv.to_owned(),
-            specified: expected.to_sri(),
-            got: got.to_sri(),
+            specified: crate::fetch::both_forms(expected),
+            got: crate::fetch::both_forms(&got),
         });
     }
     Ok(())
@@ -647,12 +708,15 @@ mod tests {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-        let got = Hash::digest(HashAlgo::Sha256, "hello").to_sri();
+        let got = Hash::digest(HashAlgo::Sha256, "hello");
         assert_eq!(
             err,
             format!(
-                "hash mismatch in fixed-output derivation '/nix/store/x-f.drv':\n  specified: {}\n  got:       {got}",
-                expected.to_sri()
+                "hash mismatch in fixed-output derivation '/nix/store/x-f.drv':\n  specified: {} ({})\n  got:       {} ({})",
+                expected.to_sri(),
+                expected.encode_prefixed(crate::store::hash::HashFormat::Nix32),
+                got.to_sri(),
+                got.encode_prefixed(crate::store::hash::HashFormat::Nix32),
             )
         );
         let ok = Hash::digest(HashAlgo::Sha256, "hello");

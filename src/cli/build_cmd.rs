@@ -261,23 +261,28 @@ impl BuildCommand {
     }
 
     fn sandbox_paths(&self) -> Result<Vec<BindMount>, String> {
-        self.sandbox_path
-            .iter()
-            .map(|spec| {
-                let (target, source) = spec.split_once('=').unwrap_or((spec, spec));
-                if !target.starts_with('/') || !source.starts_with('/') {
-                    return Err(format!(
-                        "sandbox path '{spec}' must be absolute (TARGET=SOURCE or PATH)"
-                    ));
-                }
-                Ok(BindMount {
-                    source: PathBuf::from(source),
-                    target: target.to_owned(),
-                    read_only: true,
-                })
-            })
-            .collect()
+        parse_sandbox_paths(&self.sandbox_path)
     }
+}
+
+/// Parses `--sandbox-path` values (`TARGET=SOURCE` or `PATH`).
+pub(crate) fn parse_sandbox_paths(specs: &[String]) -> Result<Vec<BindMount>, String> {
+    specs
+        .iter()
+        .map(|spec| {
+            let (target, source) = spec.split_once('=').unwrap_or((spec, spec));
+            if !target.starts_with('/') || !source.starts_with('/') {
+                return Err(format!(
+                    "sandbox path '{spec}' must be absolute (TARGET=SOURCE or PATH)"
+                ));
+            }
+            Ok(BindMount {
+                source: PathBuf::from(source),
+                target: target.to_owned(),
+                read_only: true,
+            })
+        })
+        .collect()
 }
 
 /// Lists what a build would do: derivations to build, fixed-output ones (downloads such

@@ -21,12 +21,18 @@ pub struct EvalArgs {
     /// Add a search path entry ([NAME=]PATH) for `<NAME>` lookups, before $NIX_PATH.
     #[arg(short = 'I', long = "include", value_name = "[NAME=]PATH")]
     pub include: Vec<String>,
+    /// Refuse `fetchurl`/`fetchTarball` without a hash (Nix's pure evaluation mode).
+    #[arg(long = "pure-eval")]
+    pub pure_eval: bool,
 }
 
 impl EvalArgs {
     /// Evaluator settings from these options and the environment.
     pub fn settings(&self) -> Settings {
-        Settings::with_search_path(&self.include)
+        Settings {
+            pure_eval: self.pure_eval,
+            ..Settings::with_search_path(&self.include)
+        }
     }
 
     /// The `--arg`/`--argstr` values as a set (`--arg` expressions evaluate lazily).

@@ -4,7 +4,7 @@
 //! (a bug still prints a one-line internal error).
 
 mod activate_cmd;
-mod build_cmd;
+pub(crate) mod build_cmd;
 mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;

@@ -40,6 +40,9 @@ pub struct Settings {
     /// `-I` entries first, then `NIX_PATH` (this is `builtins.nixPath`). `<sysrebuild>`
     /// is resolved after these, to sysrebuild's own Nix files.
     pub search_path: Vec<SearchPathEntry>,
+    /// Nix's pure evaluation mode as far as fetchers go: `fetchurl` and `fetchTarball`
+    /// need a hash (`--pure-eval`).
+    pub pure_eval: bool,
 }
 
 /// The Nix version sysrebuild reports (`builtins.nixVersion`): the language level it implements.
@@ -55,6 +58,7 @@ impl Default for Settings {
             write_store: false,
             system: default_system(),
             search_path: Vec::new(),
+            pure_eval: false,
         }
     }
 }
@@ -79,13 +83,22 @@ impl Settings {
     }
 
     /// Resolves `<name/rest>` against the search path; `None` if no entry has it.
+    /// After the entries come sysrebuild's own: `<sysrebuild/…>` (its Nix files) and, as
+    /// Nix ships them, `<nix/…>` (the core files, `<nix/fetchurl.nix>`).
     pub fn resolve_search_path(&self, wanted: &str) -> Option<String> {
         resolve_in(&self.search_path, wanted).or_else(|| {
-            let own = SearchPathEntry {
-                prefix: Some("sysrebuild".to_owned()),
-                path: sysrebuild_root(),
-            };
-            resolve_in(std::slice::from_ref(&own), wanted)
+            let root = sysrebuild_root();
+            let own = [
+                SearchPathEntry {
+                    prefix: Some("sysrebuild".to_owned()),
+                    path: root.clone(),
+                },
+                SearchPathEntry {
+                    prefix: Some("nix".to_owned()),
+                    path: format!("{root}/corepkgs"),
+                },
+            ];
+            resolve_in(&own, wanted)
         })
     }
 }

@@ -326,9 +326,8 @@ fn from_mirrors(
     for (i, mirror) in mirrors.iter().enumerate() {
         let url = format!("{}/{}", mirror.trim_end_matches('/'), wanted.filename);
         let dest = b.workdir.join(format!("mirror-{i}.deb"));
-        b.log.line(&format!("downloading '{url}'"));
-        match download(b, &url, &dest) {
-            Ok(()) => {
+        match b.download(&url, &dest) {
+            Ok(_) => {
                 if attempts.check(&url, &dest, &wanted.expected) {
                     return Some((url, dest));
                 }
@@ -337,24 +336,6 @@ fn from_mirrors(
         }
     }
     None
-}
-
-/// Downloads `url` (`http(s)://` or `file://`) to `dest`, logging every quarter of it
-/// (`-L` shows the log).
-fn download(b: &mut BuiltinBuild<'_>, url: &str, dest: &Path) -> Result<(), String> {
-    let mut quarters_logged = 0;
-    let log = &mut *b.log;
-    crate::net::download(url, dest, &mut |p| {
-        if let Some(total) = p.total.filter(|&t| t > 0) {
-            let quarters = p.done * 4 / total;
-            if quarters > quarters_logged {
-                quarters_logged = quarters;
-                log.line(&format!("  {}% of {total} bytes", quarters * 25));
-            }
-        }
-    })
-    .map(drop)
-    .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -15,9 +15,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::log::LogSink;
+use super::progress::Progress;
 
 mod buildenv;
 mod fetch_deb;
+mod fetchurl;
 mod sysrebuild_self;
 mod unpack_deb;
 
@@ -54,6 +56,8 @@ pub struct BuiltinBuild<'a> {
     pub cores: usize,
     /// Directories of `.deb` files to fetch from first (`--deb-dir`).
     pub deb_dirs: &'a [PathBuf],
+    /// The build progress display, where downloads show their bytes.
+    pub progress: &'a Progress,
 }
 
 impl BuiltinBuild<'_> {
@@ -71,6 +75,22 @@ impl BuiltinBuild<'_> {
             .iter()
             .find(|o| o.name == name)
             .ok_or_else(|| BuiltinError::MissingAttribute(format!("output '{name}'")))
+    }
+
+    /// Downloads `url` to `dest` (see [`crate::net::download`]), logging the URL and the
+    /// size and showing the bytes received in the build progress; returns the size.
+    pub fn download(&mut self, url: &str, dest: &Path) -> Result<u64, crate::net::NetError> {
+        self.log.line(&format!("downloading '{url}'"));
+        let progress = self.progress;
+        let shown = progress.download_started(url);
+        let result = crate::net::download(url, dest, &mut |p| {
+            progress.download_progress(shown, p.done, p.total)
+        });
+        progress.download_finished(shown, result.as_ref().ok().copied());
+        if let Ok(n) = &result {
+            self.log.line(&format!("downloaded {n} bytes from '{url}'"));
+        }
+        result
     }
 
     /// Where a logical store path (or a path below one) really is; other paths are
@@ -118,6 +138,24 @@ pub fn io_error<'a>(
     }
 }
 
+/// Copies a tree of regular files, directories and symlinks.
+pub fn copy_tree(from: &Path, to: &Path) -> Result<(), BuiltinError> {
+    let meta = std::fs::symlink_metadata(from).map_err(io_error("reading", from))?;
+    if meta.is_dir() {
+        std::fs::create_dir(to).map_err(io_error("creating", to))?;
+        for entry in std::fs::read_dir(from).map_err(io_error("reading", from))? {
+            let entry = entry.map_err(io_error("reading", from))?;
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+    } else if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(from).map_err(io_error("reading", from))?;
+        std::os::unix::fs::symlink(&target, to).map_err(io_error("creating", to))?;
+    } else if meta.is_file() {
+        std::fs::copy(from, to).map_err(io_error("copying", from))?;
+    }
+    Ok(())
+}
+
 /// A builtin builder.
 pub type BuiltinFn = fn(&mut BuiltinBuild<'_>) -> Result<(), BuiltinError>;
 
@@ -125,6 +163,7 @@ pub type BuiltinFn = fn(&mut BuiltinBuild<'_>) -> Result<(), BuiltinError>;
 pub const BUILTINS: &[(&str, BuiltinFn)] = &[
     ("buildenv", buildenv::buildenv),
     ("fetch-deb", fetch_deb::fetch_deb),
+    ("fetchurl", fetchurl::fetchurl),
     ("sysrebuild-self", sysrebuild_self::sysrebuild_self),
     ("unpack-deb", unpack_deb::unpack_deb),
 ];
@@ -154,6 +193,7 @@ mod tests {
             log: &mut log,
             cores: 1,
             deb_dirs: &[],
+            progress: &Progress::new(0),
         };
         assert_eq!(
             b.real_path("/nix/store/abc-x/bin"),

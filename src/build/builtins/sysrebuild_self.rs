@@ -11,13 +11,13 @@
 //! binary that runs the build.
 
 use std::fs;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use super::{BuiltinBuild, BuiltinError, io_error};
+use super::{BuiltinBuild, BuiltinError, copy_tree, io_error};
 
 /// The directories of sysrebuild's Nix files that a system needs.
-const SHARED_DIRS: &[&str] = &["lib", "modules", "pkgs", "activation", "boot"];
+const SHARED_DIRS: &[&str] = &["lib", "modules", "pkgs", "activation", "boot", "corepkgs"];
 
 /// Copies the running sysrebuild and its Nix files into `$out`.
 pub fn sysrebuild_self(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
@@ -48,23 +48,5 @@ pub fn sysrebuild_self(b: &mut BuiltinBuild<'_>) -> Result<(), BuiltinError> {
         "copied '{}' and the Nix files of '{root}'",
         exe.display()
     ));
-    Ok(())
-}
-
-/// Copies a tree of regular files, directories and symlinks.
-fn copy_tree(from: &Path, to: &Path) -> Result<(), BuiltinError> {
-    let meta = fs::symlink_metadata(from).map_err(io_error("reading", from))?;
-    if meta.is_dir() {
-        fs::create_dir(to).map_err(io_error("creating", to))?;
-        for entry in fs::read_dir(from).map_err(io_error("reading", from))? {
-            let entry = entry.map_err(io_error("reading", from))?;
-            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
-        }
-    } else if meta.file_type().is_symlink() {
-        let target = fs::read_link(from).map_err(io_error("reading", from))?;
-        symlink(&target, to).map_err(io_error("creating", to))?;
-    } else if meta.is_file() {
-        fs::copy(from, to).map_err(io_error("copying", from))?;
-    }
     Ok(())
 }

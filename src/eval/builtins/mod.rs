@@ -42,6 +42,8 @@ pub struct BuiltinState {
     pub(crate) modules: super::modules::Registry,
     /// The Debian package indices loaded by `__sysrebuild.debian*`.
     pub(crate) debian: debian::DebianState,
+    /// What `fetchurl` and `fetchTarball` fetched in this evaluation.
+    pub(crate) fetches: fetch::FetchCache,
 }
 
 /// Names that are global without the `builtins.` prefix (all others get a `__` alias).
