@@ -103,6 +103,16 @@ fn one_node_commands_waits_files_screen_reboot_and_crash() {
             && err.contains("exit status 1"),
         "{err}"
     );
+    // An attempt still running when the wait's time is up.
+    let err = m
+        .wait_until_succeeds("sleep 4", Duration::from_secs(2))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("solo: timed out after 2s waiting for `sleep 4` succeeds")
+            && err.contains("the last attempt was still running"),
+        "{err}"
+    );
     let err = m
         .wait_for_open_port(4444, Duration::from_secs(2))
         .unwrap_err()

@@ -48,8 +48,10 @@ let
       echo "no network interface has the MAC address $mac" >&2
       exit 1
     fi
+    # (`flush` and `add`: busybox's ip, which may come first in PATH, has no `replace`.)
     ip link set "$dev" up
-    ip addr replace "$addr" dev "$dev"
+    ip addr flush dev "$dev"
+    ip addr add "$addr" dev "$dev"
   '';
 in
 {

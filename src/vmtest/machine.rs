@@ -435,14 +435,29 @@ impl Machine {
         want_success: bool,
     ) -> Result<String, VmError> {
         let deadline = self.clamp(timeout);
+        let what = if want_success { "succeeds" } else { "fails" };
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let out = self.execute_within(command, left)?;
+            let out = match self.execute_within(command, left) {
+                Ok(out) => out,
+                // The last attempt was cut by the wait's own time limit.
+                Err(VmError::Shell {
+                    source: ShellError::Timeout { .. },
+                    ..
+                }) => {
+                    return Err(VmError::WaitTimeout {
+                        node: self.config.name.clone(),
+                        what: format!("`{command}` {what}"),
+                        timeout,
+                        last: "the last attempt was still running".to_owned(),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             if (out.status == 0) == want_success {
                 return Ok(out.text());
             }
             if Instant::now() + POLL >= deadline {
-                let what = if want_success { "succeeds" } else { "fails" };
                 return Err(VmError::WaitTimeout {
                     node: self.config.name.clone(),
                     what: format!("`{command}` {what}"),
