@@ -3,8 +3,8 @@
 # busybox-static gives the builder tests a static /bin/busybox to use as /bin/sh inside
 # the build sandbox (--sandbox-path /bin/sh=/bin/busybox) and the VM driver's test guest.
 # apt's lists (apt-get update) are the package index tests/pkgs.rs resolves from.
-# qemu-system-x86 and ovmf run VM tests; the driver's tests fetch a Debian kernel with
-# apt-get download and unpack it with dpkg-deb.
+# qemu-system-x86 and ovmf run VM tests; the driver's tests (tests/vm_driver.rs) fetch a
+# Debian kernel with apt-get download and unpack it with sysrebuild's own .deb reader.
 install_system_deps() {
   local need=()
   command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin)

@@ -14,6 +14,7 @@ mod options_doc;
 mod pkgs_cmd;
 mod store;
 mod system_cmd;
+mod vm_test_build;
 mod vm_test_cmd;
 
 use clap::{Parser, Subcommand};

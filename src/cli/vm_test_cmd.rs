@@ -1,23 +1,26 @@
 //! `sysrebuild vm-test FILE`: evaluate a test declaration (`{ name; nodes; testScript; }`)
 //! and run it with the VM driver.
 //!
-//! Nodes are started through the build-vm contract: `nodes.<n>.vm.runScript` names a
-//! `run-<host>-vm` script, or `nodes.<n>.vm = { kernel; initrd; cmdline ? ""; memorySize ?
-//! 256; }` boots a kernel directly. Nodes given as a configuration need build-vm to make
-//! that script, which does not exist yet (see vm-tests/README.md).
+//! Nodes are started through the build-vm contract: a node given as a configuration
+//! (`nodes.<n> = { config… }`) is built with the test instrumentation into a
+//! `run-<host>-vm` script (`vm_test_build.rs`); `nodes.<n>.vm.runScript` names such a
+//! script, or `nodes.<n>.vm = { kernel; initrd; cmdline ? ""; memorySize ? 256; }` boots a
+//! kernel directly (see vm-tests/README.md).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
 use super::eval_args::{EvalArgs, auto_call, current_dir};
+use super::vm_test_build::{NodeBuild, build_node_vm};
 use crate::eval::Evaluator;
 use crate::eval::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::source::Span;
 use crate::eval::symbol::Symbol;
 use crate::eval::value::{Attrs, Value};
-use crate::vmtest::driver::{RunOptions, TestSpec, run};
+use crate::vmtest::driver::{RunOptions, TestSpec, run, script_start_line};
+use crate::vmtest::kvm_probe::{PROBE_TIMEOUT, choose_accel};
 use crate::vmtest::{Accel, NodeStart};
 
 /// Options of `sysrebuild vm-test` (documented on the subcommand in `cli/mod.rs`).
@@ -32,19 +35,25 @@ pub struct VmTestCommand {
     /// The global timeout of the test, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
     timeout: u64,
-    /// QEMU's accelerator (KVM hangs on some hosts: TCG is the default).
-    #[arg(long, value_enum, default_value_t = AccelArg::Tcg)]
+    /// QEMU's accelerator: `auto` uses KVM only when a tiny probe guest boots with it
+    /// within 10 s (some hosts have a `/dev/kvm` on which guests hang), TCG otherwise.
+    #[arg(long, value_enum, default_value_t = AccelArg::Auto)]
     accel: AccelArg,
     /// Where screenshots, copied files, serial logs and VM state go (default: a new
     /// directory under $TMPDIR, kept after the test).
     #[arg(long = "out", value_name = "DIR")]
     out: Option<PathBuf>,
+    /// The store nodes given as configurations are built in (DIR/nix/store). Defaults to
+    /// $SYSREBUILD_STORE.
+    #[arg(long = "store", value_name = "DIR")]
+    store: Option<PathBuf>,
     #[command(flatten)]
     eval: EvalArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum AccelArg {
+    Auto,
     Tcg,
     Kvm,
 }
@@ -53,8 +62,8 @@ impl VmTestCommand {
     /// Runs the command; returns the exit status.
     pub fn run(self) -> i32 {
         let mut ev = Evaluator::new(self.eval.settings());
-        let spec = match self.load(&mut ev) {
-            Ok(spec) => spec,
+        let loaded = match self.load(&mut ev) {
+            Ok(loaded) => loaded,
             Err(e) => {
                 eprint!("{}", e.render(&ev.sources));
                 std::mem::forget(ev);
@@ -65,13 +74,29 @@ impl VmTestCommand {
         let out_dir = self.out.clone().unwrap_or_else(|| {
             std::env::temp_dir().join(format!(
                 "sysrebuild-vm-test-{}-{}",
-                spec.name,
+                loaded.spec.name,
                 std::process::id()
             ))
         });
+        let spec = match self.prepare(loaded, &out_dir) {
+            Ok(spec) => spec,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return 1;
+            }
+        };
         let options = RunOptions {
             timeout: Duration::from_secs(self.timeout),
             accel: match self.accel {
+                AccelArg::Auto => {
+                    let probe = choose_accel(&out_dir.join("kvm-probe"), PROBE_TIMEOUT);
+                    let name = match probe.accel {
+                        Accel::Kvm => "kvm",
+                        Accel::Tcg => "tcg",
+                    };
+                    eprintln!("vm-test: accelerator {name} ({})", probe.reason);
+                    probe.accel
+                }
                 AccelArg::Tcg => Accel::Tcg,
                 AccelArg::Kvm => Accel::Kvm,
             },
@@ -87,7 +112,56 @@ impl VmTestCommand {
         }
     }
 
-    fn load(&self, ev: &mut Evaluator) -> EvalResult<TestSpec> {
+    /// Builds the VMs of the nodes given as configurations and completes the test.
+    fn prepare(&self, loaded: LoadedTest, out_dir: &Path) -> Result<TestSpec, String> {
+        let LoadedTest {
+            mut spec,
+            path,
+            nodes,
+        } = loaded;
+        let mut eval_options = Vec::new();
+        for pair in self.eval.arg.chunks(2) {
+            eval_options.extend(["--arg".to_owned(), pair[0].clone(), pair[1].clone()]);
+        }
+        for pair in self.eval.argstr.chunks(2) {
+            eval_options.extend(["--argstr".to_owned(), pair[0].clone(), pair[1].clone()]);
+        }
+        for include in &self.eval.include {
+            eval_options.extend(["-I".to_owned(), include.clone()]);
+        }
+        let settings = self.eval.settings();
+        for (node, start) in nodes {
+            let start = match start {
+                Some(start) => start,
+                None => {
+                    let store = self
+                        .store
+                        .clone()
+                        .or_else(|| std::env::var_os("SYSREBUILD_STORE").map(PathBuf::from))
+                        .filter(|s| !s.as_os_str().is_empty())
+                        .ok_or_else(|| {
+                            format!(
+                                "nodes.{node} is a configuration, built in a store: use --store \
+                                 DIR or set SYSREBUILD_STORE"
+                            )
+                        })?;
+                    let out_link = out_dir.join("vm-state").join(&node).join("vm");
+                    let build = NodeBuild {
+                        test_file: &path,
+                        node: &node,
+                        store: &absolute_path(&store),
+                        out_link: &out_link,
+                        eval_options: &eval_options,
+                    };
+                    NodeStart::Script(build_node_vm(&build, &settings)?)
+                }
+            };
+            spec.nodes.push((node, start));
+        }
+        Ok(spec)
+    }
+
+    fn load(&self, ev: &mut Evaluator) -> EvalResult<LoadedTest> {
         let path = if self.file.starts_with('/') {
             self.file.clone()
         } else {
@@ -105,13 +179,13 @@ impl VmTestCommand {
         for attr in nodes.sorted_by_name() {
             let node = attr.name.as_str().to_owned();
             let what = format!("nodes.{node}");
-            let def = attrs(ev, &attr.value, &what)?;
-            let Some(vm) = def.get(Symbol::intern("vm")) else {
-                return Err(other(format!(
-                    "{what}: starting a node from its configuration needs `sysrebuild build-vm`, \
-                     which is not implemented yet; give `{what}.vm = {{ kernel; initrd; }}` or \
-                     `{what}.vm.runScript` (see vm-tests/README.md)"
-                )));
+            let vm = match ev.force(&attr.value)? {
+                Value::Attrs(def) => def.get(Symbol::intern("vm")).cloned(),
+                _ => None,
+            };
+            let Some(vm) = vm else {
+                list.push((node, None));
+                continue;
             };
             let what = format!("{what}.vm");
             let vm = attrs(ev, &vm.clone(), &what)?;
@@ -140,17 +214,41 @@ impl VmTestCommand {
                     memory_mb,
                 }
             };
-            list.push((node, start));
+            list.push((node, Some(start)));
         }
         if list.is_empty() {
             return Err(other("the test has no nodes".into()));
         }
-        Ok(TestSpec {
-            name,
-            file: self.file.clone(),
+        let script_start = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| script_start_line(&text, &script));
+        Ok(LoadedTest {
+            spec: TestSpec {
+                name,
+                file: self.file.clone(),
+                nodes: Vec::new(),
+                script,
+                script_start,
+            },
+            path: PathBuf::from(path),
             nodes: list,
-            script,
         })
+    }
+}
+
+/// A test as evaluated: its nodes either started directly (`nodes.<n>.vm`) or still to
+/// be built from their configuration (`None`).
+struct LoadedTest {
+    spec: TestSpec,
+    path: PathBuf,
+    nodes: Vec<(String, Option<NodeStart>)>,
+}
+
+fn absolute_path(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_owned()
+    } else {
+        PathBuf::from(current_dir()).join(p)
     }
 }
 

@@ -22,6 +22,43 @@ pub struct TestSpec {
     pub nodes: Vec<(String, NodeStart)>,
     /// The test script.
     pub script: String,
+    /// The line of `file` where the script's first line is written, when the script
+    /// appears there literally (see [`script_start_line`]); steps are then reported at
+    /// their line in the file, otherwise as `testScript line N`.
+    pub script_start: Option<usize>,
+}
+
+impl TestSpec {
+    /// Where script line `line` (1-based) is, for messages: `FILE:LINE`.
+    fn location(&self, line: usize) -> String {
+        match self.script_start {
+            Some(start) => format!("{}:{}", self.file, start + line - 1),
+            None => format!("{}: testScript line {line}", self.file),
+        }
+    }
+}
+
+/// The 1-based line of `file_text` where `script` begins, if its lines (compared without
+/// their indentation, as an indented string strips it) appear there consecutively exactly
+/// once.
+pub fn script_start_line(file_text: &str, script: &str) -> Option<usize> {
+    let want: Vec<&str> = script.lines().map(str::trim).collect();
+    let first = want.iter().position(|l| !l.is_empty())?;
+    let have: Vec<&str> = file_text.lines().map(str::trim).collect();
+    let mut found = None;
+    for k in 0..have.len() {
+        let fits = want[first..]
+            .iter()
+            .enumerate()
+            .all(|(j, w)| have.get(k + j) == Some(w));
+        if fits && k >= first {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(k - first + 1);
+        }
+    }
+    found
 }
 
 /// How to run a test.
@@ -43,7 +80,8 @@ const SERIAL_TAIL_LINES: usize = 25;
 /// Runs `test`; prints progress on stderr. On failure the error is the full report.
 pub fn run(test: &TestSpec, options: &RunOptions) -> Result<(), String> {
     let node_names: Vec<String> = test.nodes.iter().map(|(n, _)| n.clone()).collect();
-    let steps = script::parse(&test.script, &test.file, &node_names).map_err(|e| e.to_string())?;
+    let steps = script::parse(&test.script, &test.file, &node_names)
+        .map_err(|e| format!("{}: {}", test.location(e.line), e.message))?;
     std::fs::create_dir_all(&options.out_dir)
         .map_err(|e| format!("cannot create {}: {e}", options.out_dir.display()))?;
     let hub = Hub::start().map_err(|e| format!("cannot start the test network: {e}"))?;
@@ -76,16 +114,19 @@ pub fn run(test: &TestSpec, options: &RunOptions) -> Result<(), String> {
     for step in &steps {
         if Instant::now() >= deadline {
             result = Err(format!(
-                "{}:{}: the test's global timeout of {:?} expired before `{}`",
-                test.file, step.line, options.timeout, step.text
+                "{}: the test's global timeout of {:?} expired before `{}`",
+                test.location(step.line),
+                options.timeout,
+                step.text
             ));
             break;
         }
         eprintln!("[{:>6.1}s] {}", started.elapsed().as_secs_f64(), step.text);
         if let Err(e) = run_step(step, &mut machines, options) {
             let mut report = format!(
-                "{}:{}: step `{}` failed:\n{e}",
-                test.file, step.line, step.text
+                "{}: step `{}` failed:\n{e}",
+                test.location(step.line),
+                step.text
             );
             if Instant::now() >= deadline {
                 report.push_str(&format!(
@@ -238,5 +279,35 @@ fn run_node_command(m: &mut Machine, command: &NodeCommand, out_dir: &Path) -> R
 fn show_output(out: &str) {
     for line in out.lines().take(200) {
         eprintln!("    {line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_start_line;
+
+    #[test]
+    fn the_script_is_found_in_its_file() {
+        let file =
+            "{\n  name = \"t\";\n  testScript = ''\n    start_all\n    a: succeed true\n  '';\n}\n";
+        assert_eq!(
+            script_start_line(file, "start_all\na: succeed true\n"),
+            Some(4)
+        );
+        // Leading blank lines of the script count.
+        assert_eq!(
+            script_start_line(file, "\nstart_all\na: succeed true\n"),
+            Some(3)
+        );
+        // A script made by Nix code, or written twice, is not located.
+        assert_eq!(
+            script_start_line(file, "start_all\na: succeed false\n"),
+            None
+        );
+        let twice = format!("{file}{file}");
+        assert_eq!(
+            script_start_line(&twice, "start_all\na: succeed true\n"),
+            None
+        );
     }
 }

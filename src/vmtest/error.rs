@@ -24,7 +24,7 @@ pub enum VmError {
         output: String,
     },
     /// A `wait_*` operation ran out of time.
-    #[error("{node}: timed out after {timeout:?} waiting for {what}{}", last_seen(.last))]
+    #[error("{node}: timed out after {} waiting for {what}{}", super::shell::seconds(*.timeout), last_seen(.last))]
     WaitTimeout {
         /// The node.
         node: String,

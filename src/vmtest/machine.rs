@@ -19,7 +19,7 @@ use serde_json::json;
 use super::error::VmError;
 use super::monitor::{Monitor, key_for_char};
 use super::network;
-use super::shell::{Output, Shell};
+use super::shell::{Output, Shell, ShellError};
 
 /// How a node's QEMU is started.
 #[derive(Debug, Clone)]
@@ -70,6 +70,12 @@ pub struct MachineConfig {
 pub const BOOT_TIMEOUT: Duration = Duration::from_secs(300);
 /// How long a single shell command may take.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(900);
+/// What Linux prints when it panics.
+const KERNEL_PANIC: &str = "Kernel panic - not syncing";
+/// Kernel parameters the driver gives every guest: `no_timer_check` skips the check of
+/// the IO-APIC timer, which fails ("IO-APIC + timer doesn't work!", a panic) when an
+/// emulated CPU is slowed down by a busy host.
+pub const DRIVER_KERNEL_PARAMS: &str = "no_timer_check";
 /// The interval between polls of `wait_*` operations.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -80,6 +86,8 @@ pub struct Machine {
     shell: Option<Shell>,
     monitor: Option<Monitor>,
     serial: Arc<Mutex<Vec<u8>>>,
+    /// Where the current boot's console output starts in `serial`.
+    boot_offset: usize,
     /// The test's global deadline: no operation waits past it.
     deadline: Option<Instant>,
 }
@@ -93,6 +101,7 @@ impl Machine {
             shell: None,
             monitor: None,
             serial: Arc::default(),
+            boot_offset: 0,
             deadline: None,
         }
     }
@@ -166,8 +175,8 @@ impl Machine {
         if self.is_running() {
             return Ok(());
         }
-        let dir = &self.config.state_dir;
-        std::fs::create_dir_all(dir).map_err(|e| self.io_error("create state dir", e))?;
+        let dir = self.config.state_dir.clone();
+        std::fs::create_dir_all(&dir).map_err(|e| self.io_error("create state dir", e))?;
         for sock in ["shell.sock", "qmp.sock"] {
             let _ = std::fs::remove_file(dir.join(sock));
         }
@@ -185,6 +194,7 @@ impl Machine {
         if let Ok(mut s) = self.serial.lock() {
             s.clear();
         }
+        self.boot_offset = 0;
         if let Some(out) = child.stdout.take() {
             spawn_capture(out, self.serial.clone(), log.clone());
         }
@@ -194,6 +204,16 @@ impl Machine {
         self.process = Some(child);
         self.shell = None;
         self.monitor = None;
+        // The backdoor's console is connected at once, before the guest runs (its
+        // chardev waits for this client): what the guest writes to a console nobody is
+        // connected to is dropped by QEMU, and with it the ready line of a node that
+        // boots while the driver still waits for another one.
+        let deadline = self.clamp(BOOT_TIMEOUT);
+        let stream = self.wait_for_socket(&dir.join("shell.sock"), deadline)?;
+        let reader = stream
+            .try_clone()
+            .map_err(|e| self.io_error("use the shell socket", e))?;
+        self.shell = Some(Shell::new(reader, stream));
         Ok(())
     }
 
@@ -206,15 +226,56 @@ impl Machine {
         drop(qmp);
         self.monitor =
             Some(Monitor::connect(&dir.join("qmp.sock")).map_err(|e| self.monitor_error(e))?);
-        let stream = self.wait_for_socket(&dir.join("shell.sock"), deadline)?;
-        let reader = stream
-            .try_clone()
-            .map_err(|e| self.io_error("use the shell socket", e))?;
-        let mut shell = Shell::new(reader, stream);
-        let left = deadline.saturating_duration_since(Instant::now());
-        shell.wait_ready(left).map_err(|e| self.shell_error(e))?;
-        self.shell = Some(shell);
-        Ok(())
+        let result = self.wait_for_backdoor(deadline);
+        if result.is_err() {
+            self.shell = None;
+        }
+        result
+    }
+
+    /// Waits until the backdoor announces itself; fails early when QEMU exits or the
+    /// guest's kernel panics (a panicked guest would otherwise be waited for until the
+    /// deadline).
+    fn wait_for_backdoor(&mut self, deadline: Instant) -> Result<(), VmError> {
+        let total = deadline.saturating_duration_since(Instant::now());
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let slice = left.min(Duration::from_secs(1));
+            let name = self.config.name.clone();
+            let shell = self
+                .shell
+                .as_mut()
+                .ok_or(VmError::NotRunning { node: name })?;
+            match shell.wait_ready(slice) {
+                Ok(()) => return Ok(()),
+                Err(ShellError::NotReady(_)) if slice < left => {}
+                Err(ShellError::NotReady(_)) => {
+                    return Err(self.shell_error(ShellError::NotReady(total)));
+                }
+                Err(e) => return Err(self.shell_error(e)),
+            }
+            if self.console_contains(KERNEL_PANIC) {
+                return Err(self.stopped(
+                    "the guest's kernel panicked before the backdoor was ready (see its console)",
+                ));
+            }
+            if !self.is_running() {
+                return Err(self.stopped("QEMU exited before the backdoor was ready"));
+            }
+        }
+    }
+
+    /// Whether the console printed `text` during the current boot.
+    fn console_contains(&self, text: &str) -> bool {
+        self.serial
+            .lock()
+            .map(|s| {
+                s.get(self.boot_offset..)
+                    .unwrap_or_default()
+                    .windows(text.len())
+                    .any(|w| w == text.as_bytes())
+            })
+            .unwrap_or(false)
     }
 
     fn wait_for_socket(&mut self, path: &Path, deadline: Instant) -> Result<UnixStream, VmError> {
@@ -237,7 +298,7 @@ impl Machine {
         let mut opts = vec![
             "-chardev".to_owned(),
             format!(
-                "socket,id=shell,path={},server=on,wait=off",
+                "socket,id=shell,path={},server=on,wait=on",
                 dir.join("shell.sock").display()
             ),
             "-device".into(),
@@ -247,7 +308,7 @@ impl Machine {
             "-qmp".into(),
             format!("unix:{},server=on,wait=off", dir.join("qmp.sock").display()),
         ];
-        let mut params = String::new();
+        let mut params = DRIVER_KERNEL_PARAMS.to_owned();
         if let Some((hub, node_params)) = &self.config.network {
             opts.extend([
                 "-netdev".into(),
@@ -258,7 +319,8 @@ impl Machine {
                     network::mac_address(self.config.index)
                 ),
             ]);
-            params = node_params.clone();
+            params.push(' ');
+            params.push_str(node_params);
         }
         match &self.config.start {
             NodeStart::Script(script) => {
@@ -271,7 +333,8 @@ impl Machine {
                         dir.join(format!("{}.qcow2", self.config.name)),
                     )
                     .env("TMPDIR", dir)
-                    .env("USE_TMPDIR", "1");
+                    .env("USE_TMPDIR", "1")
+                    .env("QEMU_ACCEL", self.accel_name());
                 cmd
             }
             NodeStart::Kernel {
@@ -372,14 +435,29 @@ impl Machine {
         want_success: bool,
     ) -> Result<String, VmError> {
         let deadline = self.clamp(timeout);
+        let what = if want_success { "succeeds" } else { "fails" };
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let out = self.execute_within(command, left)?;
+            let out = match self.execute_within(command, left) {
+                Ok(out) => out,
+                // The last attempt was cut by the wait's own time limit.
+                Err(VmError::Shell {
+                    source: ShellError::Timeout { .. },
+                    ..
+                }) => {
+                    return Err(VmError::WaitTimeout {
+                        node: self.config.name.clone(),
+                        what: format!("`{command}` {what}"),
+                        timeout,
+                        last: "the last attempt was still running".to_owned(),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             if (out.status == 0) == want_success {
                 return Ok(out.text());
             }
             if Instant::now() + POLL >= deadline {
-                let what = if want_success { "succeeds" } else { "fails" };
                 return Err(VmError::WaitTimeout {
                     node: self.config.name.clone(),
                     what: format!("`{command}` {what}"),
@@ -560,15 +638,14 @@ impl Machine {
     pub fn reboot(&mut self) -> Result<(), VmError> {
         let _ = self.execute_within("reboot", Duration::from_secs(5));
         let deadline = self.clamp(BOOT_TIMEOUT);
-        let left = deadline.saturating_duration_since(Instant::now());
         let name = self.config.name.clone();
         let shell = self
             .shell
             .as_mut()
             .ok_or(VmError::NotRunning { node: name })?;
         shell.expect_restart();
-        let result = shell.wait_ready(left);
-        result.map_err(|e| self.shell_error(e))
+        self.boot_offset = self.serial.lock().map(|s| s.len()).unwrap_or(0);
+        self.wait_for_backdoor(deadline)
     }
 
     /// Takes the node's network link down.

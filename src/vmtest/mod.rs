@@ -10,6 +10,7 @@
 pub mod cpio;
 pub mod driver;
 pub mod error;
+pub mod kvm_probe;
 pub mod machine;
 pub mod monitor;
 pub mod network;

@@ -8,7 +8,7 @@
 //! ```text
 //! printf '%s-%s\n' MAGIC begin
 //! { st=$( { { ( COMMAND
-//! ) 2>&1 </dev/null; echo $? >&4; } | base64 >&3; } 4>&1 ); } 3>&1
+//! ) 2>&1 </dev/null 3>&- 4>&-; echo $? >&4; } | base64 >&3; } 4>&1 ); } 3>&1
 //! printf '%s-%s %s\n' MAGIC end "$st"
 //! ```
 //!
@@ -16,7 +16,10 @@
 //! binary output, or output without a final newline, cannot break the framing), the exit
 //! status travels on its own descriptor, and the end marker is printed only after the
 //! encoder is done. The markers are assembled by `printf` so that a terminal echoing the
-//! input never shows them. Commands read `/dev/null`, never the protocol's own input.
+//! input never shows them. Commands read `/dev/null`, never the protocol's own input, and
+//! do not inherit the protocol's descriptors 3 and 4: a daemon the command starts (which
+//! redirects its output) would otherwise hold the status pipe open and the reply would
+//! wait for the daemon's end.
 
 use std::io::{Read, Write};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -31,7 +34,7 @@ pub const READY_LINE: &str = "sysrebuild-backdoor: ready";
 #[derive(Debug, Error)]
 pub enum ShellError {
     /// The command did not finish in time; the shell is still running it.
-    #[error("command `{command}` did not finish within {timeout:?}")]
+    #[error("command `{command}` did not finish within {}", seconds(*.timeout))]
     Timeout {
         /// The command.
         command: String,
@@ -39,7 +42,7 @@ pub enum ShellError {
         timeout: Duration,
     },
     /// The backdoor did not announce itself in time.
-    #[error("the backdoor shell did not become ready within {0:?}")]
+    #[error("the backdoor shell did not become ready within {}", seconds(*.0))]
     NotReady(Duration),
     /// The connection ended (the VM stopped or the shell exited).
     #[error("the backdoor shell's connection closed{}", while_running(.0))]
@@ -55,6 +58,17 @@ pub enum ShellError {
         /// What was wrong.
         detail: String,
     },
+}
+
+/// A duration for messages: whole seconds when it is within 50 ms of one (`300s`, though
+/// a deadline left it at 299.99), else tenths (`2.5s`).
+pub fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if (s - s.round()).abs() < 0.05 {
+        format!("{}s", s.round())
+    } else {
+        format!("{s:.1}s")
+    }
 }
 
 fn while_running(command: &Option<String>) -> String {
@@ -143,7 +157,7 @@ impl Shell {
         let end_prefix = format!("{magic}-end ");
         let script = format!(
             "printf '%s-%s\\n' {magic} begin\n\
-             {{ st=$( {{ {{ ( {command}\n) 2>&1 </dev/null; echo $? >&4; }} | base64 >&3; }} 4>&1 ); }} 3>&1\n\
+             {{ st=$( {{ {{ ( {command}\n) 2>&1 </dev/null 3>&- 4>&-; echo $? >&4; }} | base64 >&3; }} 4>&1 ); }} 3>&1\n\
              printf '%s-%s %s\\n' {magic} end \"$st\"\n"
         );
         self.writer
@@ -342,11 +356,24 @@ mod tests {
         let start = Instant::now();
         let err = sh.run("sleep 3", Duration::from_millis(300)).unwrap_err();
         assert!(matches!(err, ShellError::Timeout { .. }), "{err}");
-        assert!(err.to_string().contains("sleep 3"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("command `sleep 3` did not finish within 0.3s"),
+            "{err}"
+        );
         assert!(start.elapsed() < Duration::from_secs(2));
         // The next command's reply is found after the late one.
         let out = sh.run("echo after", T).unwrap();
         assert_eq!(out.text(), "after\n");
+    }
+
+    #[test]
+    fn a_command_leaving_a_daemon_behind_returns_at_once() {
+        let (mut sh, _child) = local_shell();
+        let start = Instant::now();
+        let out = sh.run("sleep 5 >/dev/null 2>&1 & echo started", T).unwrap();
+        assert_eq!((out.status, out.text().as_str()), (0, "started\n"));
+        assert!(start.elapsed() < Duration::from_secs(3));
     }
 
     #[test]
@@ -374,6 +401,10 @@ mod tests {
         let mut sh = Shell::new(child.stdout.take().unwrap(), child.stdin.take().unwrap());
         let err = sh.wait_ready(Duration::from_millis(200)).unwrap_err();
         assert!(matches!(err, ShellError::NotReady(_)));
+        assert_eq!(
+            err.to_string(),
+            "the backdoor shell did not become ready within 0.2s"
+        );
         let _ = child.kill();
         let _ = child.wait();
     }
