@@ -103,10 +103,7 @@ impl ClosureGraph {
             }
         }
         let mut paths: Vec<Option<StorePath>> = self.paths.into_iter().map(Some).collect();
-        order
-            .into_iter()
-            .filter_map(|m| paths[m].take())
-            .collect()
+        order.into_iter().filter_map(|m| paths[m].take()).collect()
     }
 }
 

@@ -13,7 +13,11 @@ use crate::store::path::StorePath;
 impl LocalStore {
     /// `paths` and everything they refer to, transitively.
     pub fn closure(&self, paths: &[StorePath]) -> Result<BTreeSet<StorePath>, LocalStoreError> {
-        Ok(self.closure_graph(paths)?.into_paths().into_iter().collect())
+        Ok(self
+            .closure_graph(paths)?
+            .into_paths()
+            .into_iter()
+            .collect())
     }
 
     /// The closure of `paths` with the references of each member (an error names the
