@@ -6,6 +6,7 @@
 pub mod activation;
 pub mod alloc;
 pub mod build;
+pub mod cache;
 pub mod cli;
 pub mod compression;
 pub mod debfile;

@@ -46,6 +46,12 @@ impl DbStore {
         }
     }
 
+    /// Runs `f` with the store (locked against the build threads).
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut LocalStore) -> R) -> BuildResult<R> {
+        let mut guard = self.lock()?;
+        Ok(f(&mut guard))
+    }
+
     fn lock(&self) -> BuildResult<MutexGuard<'_, LocalStore>> {
         self.inner.lock().map_err(|_| {
             db_error(

@@ -152,6 +152,9 @@ pub enum BuildError {
         /// The missing input.
         input: String,
     },
+    /// Substituting from a binary cache failed (the builder falls back to building).
+    #[error(transparent)]
+    Cache(#[from] Box<crate::cache::CacheError>),
     /// Several builds failed (with `--keep-going`).
     #[error("{} builds failed:\n{}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Many(Vec<BuildError>),

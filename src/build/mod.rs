@@ -4,6 +4,7 @@
 //!   database-free [`store::MarkerStore`] (unit tests); [`db_store`] is the real one, over
 //!   the store database.
 //! - [`graph`]: loading the derivation graph and ordering it.
+//! - [`substitute`]: fetching from binary caches what need not be built.
 //! - [`scheduler`]: building a graph with several builds at once.
 //! - [`realise`]: building one derivation, from locking its outputs to registering them.
 //! - [`run`]: starting a builder (sandboxed through [`sandbox`], or unsandboxed under
@@ -32,5 +33,6 @@ pub mod run;
 pub mod sandbox;
 pub mod scheduler;
 pub mod store;
+pub mod substitute;
 
 pub use error::{BuildError, BuildResult};

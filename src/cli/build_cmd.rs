@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::cache_args::CacheArgs;
 use super::eval_args::{EvalArgs, current_dir};
 use super::instantiate_cmd::{absolute, derivation_lines};
 use crate::build::db_store::DbStore;
@@ -16,6 +17,8 @@ use crate::build::realise::BuildConfig;
 use crate::build::sandbox::BindMount;
 use crate::build::scheduler::{SchedulerOptions, build_plan};
 use crate::build::store::BuildStore;
+use crate::build::substitute::{SubstitutedPlan, substitute_plan};
+use crate::cache::Substituters;
 use crate::eval::Evaluator;
 use crate::eval::error::EvalResult;
 use crate::store::hash::{Hash, HashAlgo};
@@ -74,6 +77,8 @@ pub struct BuildCommand {
     #[arg(long = "timeout", value_name = "SECONDS")]
     timeout: Option<u64>,
     #[command(flatten)]
+    cache: CacheArgs,
+    #[command(flatten)]
     eval: EvalArgs,
 }
 
@@ -114,10 +119,11 @@ impl BuildCommand {
             wanted.push((path, output.to_owned()));
         }
         let roots: Vec<StorePath> = wanted.iter().map(|(p, _)| p.clone()).collect();
-        let plan = load_plan(&store, &roots).map_err(|e| e.to_string())?;
+        let planned = self.plan(&store, &store_dir, &roots)?;
+        let plan = planned.build.clone();
 
         if self.dry_run {
-            print_dry_run(&store_dir, &plan);
+            print_dry_run(&store_dir, &planned);
             return Ok(0);
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -166,6 +172,29 @@ impl BuildCommand {
             }
         }
         Ok(0)
+    }
+
+    /// Loads the derivation graph and, with substituters, fetches (or, for a dry run,
+    /// plans to fetch) what the caches have.
+    fn plan(
+        &self,
+        store: &DbStore,
+        store_dir: &StoreDir,
+        roots: &[StorePath],
+    ) -> Result<SubstitutedPlan, String> {
+        let settings = self.cache.settings()?;
+        let mut subs = Substituters::open(&settings.substituters, store_dir, false)
+            .map_err(|e| e.to_string())?;
+        if subs.is_empty() {
+            let build = load_plan(store, roots).map_err(|e| e.to_string())?;
+            return Ok(SubstitutedPlan {
+                build,
+                fetch: Vec::new(),
+            });
+        }
+        let policy = settings.signature_policy().map_err(|e| e.to_string())?;
+        subs.check_signatures(policy.clone());
+        substitute_plan(store, roots, &mut subs, &policy, self.dry_run).map_err(|e| e.to_string())
     }
 
     /// Evaluates and writes the `.drv` files; `Err` after printing the evaluation error.
@@ -226,11 +255,30 @@ pub(crate) fn parse_sandbox_paths(specs: &[String]) -> Result<Vec<BindMount>, St
         .collect()
 }
 
-fn print_dry_run(store_dir: &StoreDir, plan: &crate::build::graph::Plan) {
+fn print_dry_run(store_dir: &StoreDir, planned: &SubstitutedPlan) {
+    let plan = &planned.build;
     if !plan.nodes.is_empty() {
         eprintln!("these {} derivations will be built:", plan.nodes.len());
         for node in &plan.nodes {
             eprintln!("  {}", store_dir.display(&node.path));
+        }
+    }
+    if !planned.fetch.is_empty() {
+        let (download, unpacked) = planned.fetch_sizes();
+        eprintln!(
+            "these {} paths will be fetched ({:.2} MiB download, {:.2} MiB unpacked):",
+            planned.fetch.len(),
+            download as f64 / (1024.0 * 1024.0),
+            unpacked as f64 / (1024.0 * 1024.0)
+        );
+        let mut paths: Vec<String> = planned
+            .fetch
+            .iter()
+            .map(|s| store_dir.display(&s.info.path))
+            .collect();
+        paths.sort();
+        for p in paths {
+            eprintln!("  {p}");
         }
     }
     if !plan.valid.is_empty() {

@@ -5,6 +5,7 @@
 
 mod activate_cmd;
 pub(crate) mod build_cmd;
+mod cache_args;
 mod eval_args;
 mod eval_cmd;
 mod instantiate_cmd;

@@ -4,7 +4,9 @@
 //! either, the real `/nix/store` is used.
 
 mod add;
+mod copy;
 mod gc;
+mod generate_key;
 mod log;
 mod nar;
 mod optimise;
@@ -29,6 +31,9 @@ pub enum StoreCmdError {
     /// The store reported an error.
     #[error(transparent)]
     Store(#[from] LocalStoreError),
+    /// A binary cache operation failed.
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
     /// Anything else, already phrased for the user.
     #[error("{0}")]
     Message(String),
@@ -102,6 +107,12 @@ enum StoreSubcommand {
     Delete(gc::DeleteCommand),
     /// Print the build log of a derivation or of an output.
     Log(log::LogCommand),
+    /// Copy paths with their closures into a binary cache (--to file:///DIR) or from one
+    /// (--from URL), checking signatures (like `nix copy`).
+    Copy(copy::CopyCommand),
+    /// Generate a key pair for signing binary caches (like `nix-store
+    /// --generate-binary-cache-key`).
+    GenerateKey(generate_key::GenerateKeyCommand),
 }
 
 impl StoreCommand {
@@ -120,6 +131,8 @@ impl StoreCommand {
             StoreSubcommand::Gc(c) => c.run(&opts),
             StoreSubcommand::Delete(c) => c.run(&opts),
             StoreSubcommand::Log(c) => c.run(&opts),
+            StoreSubcommand::Copy(c) => c.run(&opts),
+            StoreSubcommand::GenerateKey(c) => c.run(),
         };
         match result {
             Ok(()) => 0,
