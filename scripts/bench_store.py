@@ -98,6 +98,10 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sysrebuild", default=str(ROOT / "target/release/sysrebuild"))
     parser.add_argument("--no-nix", action="store_true", help="only sysrebuild's figures")
+    parser.add_argument("--skip-build", action="store_true",
+                        help="skip the cold build and the no-op rebuild")
+    parser.add_argument("--skip-closure", action="store_true",
+                        help="skip instantiating the closure, the closure query and the GC")
     args = parser.parse_args()
     sr = args.sysrebuild
     have_nix = not args.no_nix and shutil.which("nix-build") is not None
@@ -137,6 +141,13 @@ def bench(args, sr, have_nix, tmp):
           f"best of {args.runs} where repeated")
     print(f"{'workload':<34} {'sysrebuild':>11} {'nix 2.8':>11} {'speed-up':>9}")
 
+    if not args.skip_build:
+        bench_build(args, ours_build, nix_build, env, nenv, have_nix)
+    if not args.skip_closure:
+        bench_closure(args, sr, have_nix, tmp, files, env)
+
+
+def bench_build(args, ours_build, nix_build, env, nenv, have_nix):
     t_ours, out_ours = run(ours_build, env)
     t_nix = None
     if have_nix:
@@ -149,6 +160,8 @@ def bench(args, sr, have_nix, tmp):
     t_nix = best(nix_build, args.runs, nenv)[0] if have_nix else None
     row("no-op rebuild", t_ours, t_nix, target=0.2)
 
+
+def bench_closure(args, sr, have_nix, tmp, files, env):
     # The closure: instantiate the files' derivation in both stores.
     q_ours, q_nix = tmp / "q-ours", tmp / "q-nix"
     qenv = nix_env(tmp, q_nix)

@@ -189,3 +189,27 @@ fn instantiate_rejects_values_that_are_not_derivations() {
         "{err}"
     );
 }
+
+/// SQLite folds the write-ahead log into the database when the last connection closes,
+/// as it does after Nix. The evaluator's connection must close too, or the log keeps
+/// growing across runs and every later process re-reads all of it when it opens the store.
+#[test]
+fn instantiate_leaves_the_database_checkpointed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_sources(tmp.path());
+    let printed = run(
+        Command::new(env!("CARGO_BIN_EXE_sysrebuild"))
+            .current_dir(tmp.path())
+            .env("SYSREBUILD_STORE", tmp.path().join("ours"))
+            .args(["instantiate", "a.nix", "-A", "dep"]),
+        "sysrebuild instantiate",
+    );
+    assert!(printed.trim().ends_with("-dep.drv"), "{printed}");
+    let db = tmp.path().join("ours/nix/var/nix/db");
+    assert!(db.join("db.sqlite").is_file());
+    assert!(
+        !db.join("db.sqlite-wal").exists(),
+        "the write-ahead log was left behind: {:?}",
+        fs::read_dir(&db).map(|d| d.count())
+    );
+}

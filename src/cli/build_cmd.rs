@@ -242,8 +242,7 @@ impl BuildCommand {
                 Err(())
             }
         };
-        // Values may form cycles and deep chains; they are not needed any more.
-        std::mem::forget(ev);
+        super::discard_evaluator(ev);
         out
     }
 

@@ -71,8 +71,7 @@ impl EvalCommand {
                 1
             }
         };
-        // Values may form cycles and deep chains; the process is about to exit anyway.
-        std::mem::forget(ev);
+        super::discard_evaluator(ev);
         code
     }
 

@@ -55,8 +55,7 @@ impl InstantiateCommand {
                 1
             }
         };
-        // Values may form cycles and deep chains; the process is about to exit anyway.
-        std::mem::forget(ev);
+        super::discard_evaluator(ev);
         code
     }
 

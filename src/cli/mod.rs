@@ -187,6 +187,14 @@ fn run(cli: Cli) -> i32 {
     }
 }
 
+/// Lets go of an evaluator that is no longer needed without dropping its values (they
+/// may form cycles and deep chains, and the process exits soon), after closing its store
+/// so that the database's write-ahead log is checkpointed.
+pub(crate) fn discard_evaluator(mut ev: crate::eval::machine::Evaluator) {
+    ev.builtin_state.store.close_store();
+    std::mem::forget(ev);
+}
+
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let msg = info

@@ -73,7 +73,7 @@ impl OptionsCommand {
                 1
             }
         };
-        std::mem::forget(ev);
+        super::discard_evaluator(ev);
         code
     }
 

@@ -66,11 +66,11 @@ impl VmTestCommand {
             Ok(loaded) => loaded,
             Err(e) => {
                 eprint!("{}", e.render(&ev.sources));
-                std::mem::forget(ev);
+                super::discard_evaluator(ev);
                 return 1;
             }
         };
-        std::mem::forget(ev);
+        super::discard_evaluator(ev);
         let out_dir = self.out.clone().unwrap_or_else(|| {
             std::env::temp_dir().join(format!(
                 "sysrebuild-vm-test-{}-{}",

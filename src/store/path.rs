@@ -100,7 +100,8 @@ impl StorePath {
             (Some(h), Some(r)) if r.starts_with('-') => (h, &r[1..]),
             _ => return Err(StorePathError::BadBaseName(s.to_owned())),
         };
-        if nix32::decode(hash).is_err() {
+        // 32 digits carry exactly 160 bits: any string of nix32 digits is a valid hash.
+        if !hash.bytes().all(nix32::is_nix32_char) {
             return Err(StorePathError::BadHashPart(s.to_owned()));
         }
         check_name(rest)?;

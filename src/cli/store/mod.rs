@@ -164,12 +164,14 @@ pub fn valid_paths(store: &LocalStore, paths: &[String]) -> Result<Vec<StorePath
 /// Writes `lines` to standard output, one per line (a closed pipe is not an error).
 pub fn print_lines(lines: impl IntoIterator<Item = impl AsRef<str>>) {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout alone flushes every line, one write per path of a big closure.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for l in lines {
         if writeln!(out, "{}", l.as_ref()).is_err() {
             return;
         }
     }
+    let _ = out.flush();
 }
 
 /// Formats a byte count as Nix does in GC summaries (`1.23 MiB`).

@@ -145,6 +145,15 @@ impl StoreState {
         }
     }
 
+    /// Closes the store opened by the builtins, if any. A process that discards its
+    /// evaluator without dropping it must call this first: SQLite checkpoints the
+    /// write-ahead log into the database when its last connection closes, and a
+    /// connection left open keeps the log growing, every later process re-reading it
+    /// when it opens the store. (The temporary roots stay: they belong to the process.)
+    pub fn close_store(&mut self) {
+        self.local = None;
+    }
+
     /// Writes the object `path` made from `source` to the store and registers it as
     /// valid with `references` and content address `ca` (nothing is done if it is
     /// valid already).

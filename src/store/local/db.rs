@@ -1,12 +1,13 @@
 //! The store database (`db/db.sqlite`): opening it with Nix's settings, and reading
 //! and writing valid-path information, references and derivation outputs.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
+use super::closure::ClosureGraph;
 use super::error::LocalStoreError;
 use super::schema::{PRAGMAS, SCHEMA_SQL};
 use crate::store::hash::{Hash, HashAlgo};
@@ -190,34 +191,62 @@ impl StoreDb {
         Ok(out)
     }
 
-    /// The closure of the valid path `root` with every member's references, read with
-    /// one recursive query (`None` when `root` is not valid).
-    pub fn closure_graph(
+    /// Adds the closure of `root` with every member's references to `graph`, read with
+    /// one recursive query over row ids (each new member's path is read and parsed
+    /// once). Returns `false` when `root` is not valid.
+    pub fn add_closure(
         &self,
         root: &StorePath,
-    ) -> Result<Option<HashMap<StorePath, BTreeSet<StorePath>>>, LocalStoreError> {
+        graph: &mut ClosureGraph,
+    ) -> Result<bool, LocalStoreError> {
         let p = self.dir.display(root);
         let what = format!("querying the closure of '{p}'");
         let mut stmt = self
             .conn
             .prepare_cached(
-                "with recursive closure(id) as (                    select id from ValidPaths where path = ?1                    union                    select reference from Refs join closure on referrer = closure.id)                  select v.path, r.path from closure c                    join ValidPaths v on v.id = c.id                    left join Refs on Refs.referrer = c.id                    left join ValidPaths r on r.id = Refs.reference",
+                "with recursive closure(id) as ( \
+                   select id from ValidPaths where path = ?1 \
+                   union \
+                   select reference from Refs join closure on referrer = closure.id) \
+                 select c.id, v.path, Refs.reference from closure c \
+                   join ValidPaths v on v.id = c.id \
+                   left join Refs on Refs.referrer = c.id",
             )
             .map_err(self.err(what.clone()))?;
-        let rows = stmt
-            .query_map([&p], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-            })
-            .map_err(self.err(what.clone()))?;
-        let mut graph: HashMap<StorePath, BTreeSet<StorePath>> = HashMap::new();
-        for row in rows {
-            let (path, reference) = row.map_err(self.err(what.clone()))?;
-            let refs = graph.entry(self.parse_path(&path)?).or_default();
-            if let Some(r) = reference {
-                refs.insert(self.parse_path(&r)?);
+        let mut rows = stmt.query([&p]).map_err(self.err(what.clone()))?;
+        let first_new = graph.len();
+        let mut found = false;
+        // (member, row id of a path it refers to), resolved once every member is known.
+        let mut edges: Vec<(usize, i64)> = Vec::new();
+        while let Some(row) = rows.next().map_err(self.err(what.clone()))? {
+            found = true;
+            let id: i64 = row.get(0).map_err(self.err(what.clone()))?;
+            let member = match graph.member_of_row(id) {
+                Some(m) => m,
+                None => {
+                    let path = row
+                        .get_ref(1)
+                        .and_then(|v| v.as_str().map_err(Into::into))
+                        .map_err(self.err(what.clone()))?;
+                    let path = self.parse_path(path)?;
+                    graph.add_member(id, path)
+                }
+            };
+            let reference: Option<i64> = row.get(2).map_err(self.err(what.clone()))?;
+            // Members known before this query already have their references.
+            if let (Some(r), true) = (reference, member >= first_new) {
+                edges.push((member, r));
             }
         }
-        Ok((!graph.is_empty()).then_some(graph))
+        for (member, r) in edges {
+            let to = graph.member_of_row(r).ok_or_else(|| {
+                self.corrupt(format!(
+                    "a reference of '{p}''s closure (row {r}) is not in the closure"
+                ))
+            })?;
+            graph.add_reference(member, to);
+        }
+        Ok(found)
     }
 
     /// The paths `path` refers to (empty when it is not valid).

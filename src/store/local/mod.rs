@@ -6,11 +6,13 @@
 //! - [`schema`] / [`db`]: the database.
 //! - [`lock`]: the big lock, the GC lock and per-path locks.
 //! - [`add`]: writing and registering objects.
+//! - [`closure`]: a closure read from the database as a compact graph.
 //! - [`query`]: closures, referrers, trees, `why-depends`.
 //! - [`roots`] / [`temproots`] / [`gc_socket`] / [`gc`]: garbage collection.
 //! - [`verify`], [`optimise`], [`log`]: maintenance and build logs.
 
 pub mod add;
+pub mod closure;
 pub mod db;
 pub mod error;
 pub mod fsutil;

@@ -6,29 +6,31 @@ use std::fs;
 use std::path::Path;
 
 use super::LocalStore;
+use super::closure::ClosureGraph;
 use super::error::{LocalStoreError, io_error};
 use crate::store::path::StorePath;
 
 impl LocalStore {
     /// `paths` and everything they refer to, transitively.
     pub fn closure(&self, paths: &[StorePath]) -> Result<BTreeSet<StorePath>, LocalStoreError> {
-        Ok(self.closure_graph(paths)?.into_keys().collect())
+        Ok(self
+            .closure_graph(paths)?
+            .into_paths()
+            .into_iter()
+            .collect())
     }
 
     /// The closure of `paths` with the references of each member (an error names the
     /// first path that is not valid).
-    pub fn closure_graph(
-        &self,
-        paths: &[StorePath],
-    ) -> Result<HashMap<StorePath, BTreeSet<StorePath>>, LocalStoreError> {
-        let mut graph = HashMap::new();
+    pub fn closure_graph(&self, paths: &[StorePath]) -> Result<ClosureGraph, LocalStoreError> {
+        let mut graph = ClosureGraph::new();
+        let mut roots = BTreeSet::new();
         for p in paths {
-            if graph.contains_key(p) {
+            if !roots.insert(p) {
                 continue;
             }
-            match self.db().closure_graph(p)? {
-                Some(g) => graph.extend(g),
-                None => return Err(LocalStoreError::NotValid(self.store_dir().display(p))),
+            if !self.db().add_closure(p, &mut graph)? {
+                return Err(LocalStoreError::NotValid(self.store_dir().display(p)));
             }
         }
         Ok(graph)
@@ -37,11 +39,7 @@ impl LocalStore {
     /// `nix-store --query --requisites`: the closure of `paths`, every path before the
     /// paths referring to it.
     pub fn requisites(&self, paths: &[StorePath]) -> Result<Vec<StorePath>, LocalStoreError> {
-        let graph = self.closure_graph(paths)?;
-        let members: BTreeSet<StorePath> = graph.keys().cloned().collect();
-        let mut sorted = topo_sort_with(&members, &graph);
-        sorted.reverse();
-        Ok(sorted)
+        Ok(self.closure_graph(paths)?.requisites())
     }
 
     /// `paths` and every valid path referring to them, transitively.
