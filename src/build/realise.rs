@@ -13,7 +13,7 @@ use super::builtins::{self, BuiltinBuild, BuiltinOutput};
 use super::canon::canonicalise;
 use super::env::{EnvLayout, build_env};
 use super::error::{BuildError, BuildResult, io_err};
-use super::lock::lock_outputs;
+use super::lock::{OutputLocks, lock_outputs};
 use super::log::{LogSink, log_path};
 use super::progress::Progress;
 use super::refs::RefScanner;
@@ -85,6 +85,45 @@ pub fn output_paths(drv: &Derivation, drv_name: &str) -> BuildResult<Vec<(String
         .collect()
 }
 
+/// A derivation's outputs, temporarily rooted and locked for building.
+struct ClaimedOutputs {
+    /// The derivation, as users see it.
+    drv_shown: String,
+    /// Output names and paths.
+    outputs: Vec<(String, StorePath)>,
+    /// Where each output really is (same order).
+    reals: Vec<PathBuf>,
+    /// Held until the build is over.
+    _locks: OutputLocks,
+}
+
+/// Roots `task`'s outputs for this process and takes their locks, saying so while
+/// another process holds one.
+fn claim_outputs(
+    store: &dyn BuildStore,
+    progress: &Progress,
+    task: &BuildTask<'_>,
+) -> BuildResult<ClaimedOutputs> {
+    let drv_shown = store.store_dir().display(task.drv_path);
+    let outputs = output_paths(task.drv, &drv_shown)?;
+    let reals: Vec<PathBuf> = outputs.iter().map(|(_, p)| store.real_path(p)).collect();
+    for (_, p) in &outputs {
+        store.add_temp_root(p)?;
+    }
+    let locks = lock_outputs(&reals, &|lock| {
+        progress.println(&format!(
+            "waiting for lock on '{}' (another process is building '{drv_shown}')",
+            lock.display()
+        ))
+    })?;
+    Ok(ClaimedOutputs {
+        drv_shown,
+        outputs,
+        reals,
+        _locks: locks,
+    })
+}
+
 /// Builds one derivation whose inputs are valid.
 pub fn realise(
     store: &dyn BuildStore,
@@ -92,19 +131,12 @@ pub fn realise(
     progress: &Progress,
     task: &BuildTask<'_>,
 ) -> BuildResult<Realised> {
-    let sd = store.store_dir();
-    let drv_shown = sd.display(task.drv_path);
-    let outputs = output_paths(task.drv, &drv_shown)?;
-    let reals: Vec<PathBuf> = outputs.iter().map(|(_, p)| store.real_path(p)).collect();
-    for (_, p) in &outputs {
-        store.add_temp_root(p)?;
-    }
-    let _locks = lock_outputs(&reals, &|lock| {
-        progress.println(&format!(
-            "waiting for lock on '{}' (another process is building '{drv_shown}')",
-            lock.display()
-        ))
-    })?;
+    let ClaimedOutputs {
+        drv_shown,
+        outputs,
+        reals,
+        _locks,
+    } = claim_outputs(store, progress, task)?;
     let mut all_valid = true;
     for (_, p) in &outputs {
         all_valid &= store.is_valid(p)?;
@@ -141,19 +173,12 @@ pub fn rebuild_for_repair(
     progress: &Progress,
     task: &BuildTask<'_>,
 ) -> BuildResult<()> {
-    let sd = store.store_dir();
-    let drv_shown = sd.display(task.drv_path);
-    let outputs = output_paths(task.drv, &drv_shown)?;
-    let reals: Vec<PathBuf> = outputs.iter().map(|(_, p)| store.real_path(p)).collect();
-    for (_, p) in &outputs {
-        store.add_temp_root(p)?;
-    }
-    let _locks = lock_outputs(&reals, &|lock| {
-        progress.println(&format!(
-            "waiting for lock on '{}' (another process is building '{drv_shown}')",
-            lock.display()
-        ))
-    })?;
+    let ClaimedOutputs {
+        drv_shown,
+        outputs,
+        reals,
+        _locks,
+    } = claim_outputs(store, progress, task)?;
     check_buildable(task, &drv_shown)?;
     let closure = input_closure(store, task, &drv_shown)?;
     let mut aside = Vec::new();
