@@ -48,7 +48,8 @@ pub struct BuildCommand {
     /// Do not make result links.
     #[arg(long = "no-out-link")]
     no_out_link: bool,
-    /// The store to use (DIR/nix/store). Defaults to $SYSREBUILD_STORE.
+    /// The store to use (DIR/nix/store, DIR/nix/var/nix). Defaults to $SYSREBUILD_STORE,
+    /// else the real /nix/store.
     #[arg(long = "store", value_name = "DIR")]
     store: Option<String>,
     /// Only show what would be built (and what is already valid).
@@ -129,10 +130,13 @@ impl BuildCommand {
         let from_env = std::env::var("SYSREBUILD_STORE")
             .ok()
             .filter(|s| !s.is_empty());
-        let Some(store_root) = self.store.clone().or(from_env) else {
-            return Err("no store given; use --store DIR or set SYSREBUILD_STORE".to_owned());
-        };
-        let store_root = absolute(&store_root);
+        let store_root = absolute(
+            &self
+                .store
+                .clone()
+                .or(from_env)
+                .unwrap_or_else(|| "/".into()),
+        );
         let lines = match self.instantiate(&store_root) {
             Ok(lines) => lines,
             Err(()) => return Ok(1),

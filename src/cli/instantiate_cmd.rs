@@ -20,8 +20,7 @@ pub struct InstantiateCommand {
     #[arg(short = 'A', long = "attr", value_name = "ATTRPATH")]
     attr: Vec<String>,
     /// The store to write to: `.drv` files go to DIR/nix/store. Defaults to
-    /// $SYSREBUILD_STORE; one of them is required (the host's /nix/store is never
-    /// written implicitly).
+    /// $SYSREBUILD_STORE, else the real /nix/store.
     #[arg(long = "store", value_name = "DIR")]
     store: Option<String>,
     #[command(flatten)]
@@ -34,10 +33,11 @@ impl InstantiateCommand {
         let from_env = std::env::var("SYSREBUILD_STORE")
             .ok()
             .filter(|s| !s.is_empty());
-        let Some(store) = self.store.clone().or(from_env) else {
-            eprintln!("error: no store given; use --store DIR or set SYSREBUILD_STORE");
-            return 1;
-        };
+        let store = self
+            .store
+            .clone()
+            .or(from_env)
+            .unwrap_or_else(|| "/".into());
         let mut settings = self.eval.settings();
         settings.write_store = true;
         settings.store_root = Some(absolute(&store));
