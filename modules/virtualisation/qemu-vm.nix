@@ -112,12 +112,12 @@ in
       wantedBy = [ "multi-user.target" ];
       after = [ "multi-user.target" ];
       unitConfig.ConditionKernelCommandLine = "sysrebuild.boot-report";
-      serviceConfig = {
-        Type = "oneshot";
-        StandardOutput = "tty";
-        TTYPath = "/dev/ttyS0";
-      };
+      serviceConfig.Type = "oneshot";
       path = [ pkgs.systemd pkgs.iproute2 pkgs.coreutils ];
+      # The report is written at the end, in one piece, through a fresh open of the
+      # serial port: the serial getty hangs the port up when it starts (vhangup), which
+      # under a slow emulator can happen while the report is being written, and a
+      # descriptor opened before that only gets EIO afterwards.
       script = ''
         # The boot is over when no job but this one is left (is-system-running would
         # wait for this service too).
@@ -125,12 +125,20 @@ in
           [ -z "$(systemctl list-jobs --no-legend | grep -v sysrebuild-boot-report)" ] && break
           sleep 0.5
         done
-        echo "sysrebuild-boot-report: begin"
-        systemctl list-jobs --no-legend | grep -v sysrebuild-boot-report | sed 's/^/pending: /' || true
-        echo "uptime: $(cut -d' ' -f1 /proc/uptime)"
-        systemctl list-units --state=failed --no-legend --plain | sed 's/^/failed: /'
-        ss -Htln | while read -r _ _ _ local _; do echo "listening: $local"; done
-        echo "sysrebuild-boot-report: end"
+        report=/run/sysrebuild-boot-report
+        {
+          echo "sysrebuild-boot-report: begin"
+          systemctl list-jobs --no-legend | grep -v sysrebuild-boot-report | sed 's/^/pending: /' || true
+          echo "uptime: $(cut -d' ' -f1 /proc/uptime)"
+          systemctl list-units --state=failed --no-legend --plain | sed 's/^/failed: /'
+          ss -Htln | while read -r _ _ _ local _; do echo "listening: $local"; done
+          echo "sysrebuild-boot-report: end"
+        } > "$report"
+        for _ in $(seq 10); do
+          cat "$report" > /dev/ttyS0 && exit 0
+          sleep 1
+        done
+        exit 1
       '';
     };
 
