@@ -36,22 +36,20 @@ let
     [ -n "$addr" ] || exit 0
     own="''${addr%/*}"
     mac=$(printf '52:54:00:12:01:%02x' "''${own##*.}")
-    dev=
-    for i in $(seq 100); do
-      for d in /sys/class/net/*; do
-        [ "$(cat "$d/address")" = "$mac" ] && dev="''${d##*/}"
-      done
-      [ -n "$dev" ] && break
-      sleep 0.1
-    done
-    if [ -z "$dev" ]; then
-      echo "no network interface has the MAC address $mac" >&2
-      exit 1
-    fi
-    # (`flush` and `add`: busybox's ip, which may come first in PATH, has no `replace`.)
-    ip link set "$dev" up
-    ip addr flush dev "$dev"
-    ip addr add "$addr" dev "$dev"
+    # systemd-networkd owns the links: an address set behind its back is removed when it
+    # configures the link, so the address is given to networkd itself, as a runtime
+    # .network file (read from /run/systemd/network) written before it starts.
+    mkdir -p /run/systemd/network
+    {
+      echo "[Match]"
+      echo "MACAddress=$mac"
+      echo "[Link]"
+      echo "RequiredForOnline=no"
+      echo "[Network]"
+      echo "Address=$addr"
+      echo "LinkLocalAddressing=no"
+      echo "IPv6AcceptRA=no"
+    } > /run/systemd/network/10-sysrebuild-vm.network
   '';
 in
 {
@@ -86,15 +84,20 @@ in
     systemd.services.sysrebuild-vm-network = {
       description = "Test network address and host names from the kernel command line";
       wantedBy = [ "multi-user.target" ];
-      before = [ "network.target" ];
+      before = [ "network.target" "systemd-networkd.service" ];
       wants = [ "network.target" ];
-      path = [ pkgs.coreutils pkgs.iproute2 pkgs.grep ];
+      unitConfig.DefaultDependencies = false;
+      after = [ "local-fs.target" ];
+      path = [ pkgs.coreutils pkgs.grep ];
       script = testNetwork;
       serviceConfig = {
         Type = "oneshot";
         RemainAfterExit = true;
       };
     };
+
+    # Tests talk to their own nodes only, never to the host's network or beyond.
+    virtualisation.restrictNetwork = true;
 
     # A test VM has no use for waiting on a network that the driver configures itself.
     systemd.services.systemd-networkd-wait-online.enable = lib.mkDefault false;

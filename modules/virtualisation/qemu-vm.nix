@@ -70,6 +70,15 @@ in
       example = [ { from = "host"; host.port = 2222; guest.port = 22; } ];
       description = "Ports forwarded from the host to the VM (user-mode networking).";
     };
+    restrictNetwork = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Isolate the user-mode network: the VM reaches neither the host nor anything
+        beyond it (forwarded ports still work). Test VMs set it, so that a test never
+        talks to the outside world.
+      '';
+    };
     msize = mkOption {
       type = types.ints.positive;
       default = 262144;
@@ -152,7 +161,7 @@ in
       diskImage = cfg.diskImage;
       qemuBinary = cfg.qemu.binary;
       qemuOptions = lib.escapeShellArgs cfg.qemu.options;
-      netdev = "user,id=user.0${hostfwd}";
+      netdev = "user,id=user.0${lib.optionalString cfg.restrictNetwork ",restrict=on"}${hostfwd}";
       kernelParams = lib.concatStringsSep " " config.boot.kernelParams;
       script = ./run-vm.sh;
     } ''
