@@ -1,20 +1,21 @@
-//! Lowering: from rnix's syntax tree to the evaluator's IR (`ir.rs`).
+//! Lowering: from the syntax tree (`parse/ast.rs`) to the evaluator's IR (`ir.rs`).
 //!
 //! This is where variables are resolved (to an environment depth and slot, or to a `with`
 //! lookup, or to a builtin), attribute paths are merged into nested sets, relative paths are
-//! made absolute, and syntax errors are collected. After lowering, evaluation never looks at
+//! made absolute, and scoping errors are reported. After lowering, evaluation never looks at
 //! the syntax tree again.
 
 use super::ir::{
-    AttrKey, AttrsDef, BinOp, DynamicAttr, ExprKind, ExprRef, Formal, LambdaDef, Param, StaticAttr,
-    Var, alloc,
+    AttrKey, AttrsDef, DynamicAttr, ExprKind, ExprRef, Formal, LambdaDef, Param, StaticAttr, Var,
+    alloc,
+};
+use super::parse::ast::{
+    Attr, AttrKind, Entry, Lambda, LambdaParam, Literal, Node, NodeKind, PathFlavour, StrPart,
 };
 use super::path::canonicalise;
 use super::source::{FileId, Span};
 use super::symbol::Symbol;
 use super::value::{NixString, Value};
-use rnix::ast::{self, AstToken, HasEntry, InterpolPart};
-use rowan::ast::AstNode;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -46,7 +47,7 @@ pub struct Lowerer<'g> {
 
 /// An attribute being assembled from `a.b.c = …` definitions before it is lowered.
 enum PendingValue {
-    Expr(ast::Expr),
+    Expr(Node),
     /// `inherit x;` — from the enclosing scope.
     Inherit(Symbol),
     /// `inherit (e) x;` — index into the set's inherit sources.
@@ -64,8 +65,8 @@ struct PendingAttrs {
     recursive: bool,
     statics: Vec<(Symbol, PendingAttr)>,
     index: FxHashMap<Symbol, usize>,
-    dynamics: Vec<(ast::Attr, PendingAttr)>,
-    inherit_sources: Vec<ast::Expr>,
+    dynamics: Vec<(Attr, PendingAttr)>,
+    inherit_sources: Vec<Node>,
 }
 
 impl<'g> Lowerer<'g> {
@@ -97,12 +98,11 @@ impl<'g> Lowerer<'g> {
         }
     }
 
-    fn span(&self, node: &impl AstNode) -> Span {
-        let r = node.syntax().text_range();
+    fn span(&self, start: u32, end: u32) -> Span {
         Span {
             file: self.file,
-            start: r.start().into(),
-            end: r.end().into(),
+            start,
+            end,
         }
     }
 
@@ -115,64 +115,72 @@ impl<'g> Lowerer<'g> {
     }
 
     /// Lowers a whole expression.
-    pub fn lower_root(&mut self, expr: ast::Expr) -> LResult<ExprRef> {
+    pub fn lower_root(&mut self, expr: Node) -> LResult<ExprRef> {
         self.lower(expr)
     }
 
-    fn lower_opt(&mut self, expr: Option<ast::Expr>, parent_span: Span) -> LResult<ExprRef> {
-        match expr {
-            Some(e) => self.lower(e),
-            None => self.error(parent_span, "syntax error: missing expression"),
-        }
-    }
-
-    fn lower(&mut self, expr: ast::Expr) -> LResult<ExprRef> {
+    fn lower(&mut self, expr: Node) -> LResult<ExprRef> {
         // Deeply nested input must not overflow the native stack.
         stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.lower_inner(expr))
     }
 
-    fn lower_inner(&mut self, expr: ast::Expr) -> LResult<ExprRef> {
-        let span = self.span(&expr);
-        let kind = match expr {
-            ast::Expr::Apply(a) => {
+    fn lower_inner(&mut self, expr: Node) -> LResult<ExprRef> {
+        let span = self.span(expr.start, expr.end);
+        let kind = match expr.kind {
+            NodeKind::Apply(func, arg) => {
                 // `f a b` parses as `(f a) b`: collect the arguments of the whole chain.
-                let mut args_rev = vec![a.argument()];
-                let mut head = a.lambda();
-                while let Some(ast::Expr::Apply(inner)) = &head {
-                    args_rev.push(inner.argument());
-                    head = inner.lambda();
+                let mut args_rev = vec![*arg];
+                let mut head = *func;
+                loop {
+                    match head.kind {
+                        NodeKind::Apply(f, a) => {
+                            args_rev.push(*a);
+                            head = *f;
+                        }
+                        kind => {
+                            head = Node {
+                                kind,
+                                start: head.start,
+                                end: head.end,
+                            };
+                            break;
+                        }
+                    }
                 }
-                let func = self.lower_opt(head, span)?;
+                let func = self.lower(head)?;
                 let args = args_rev
                     .into_iter()
                     .rev()
-                    .map(|arg| self.lower_opt(arg, span))
+                    .map(|arg| self.lower(arg))
                     .collect::<LResult<Vec<_>>>()?;
                 ExprKind::Apply {
                     func,
                     args: args.into_boxed_slice(),
                 }
             }
-            ast::Expr::Assert(a) => {
-                let cond = self.lower_opt(a.condition(), span)?;
-                let body = self.lower_opt(a.body(), span)?;
+            NodeKind::Assert(cond, body) => {
+                let cond = self.lower(*cond)?;
+                let body = self.lower(*body)?;
                 ExprKind::Assert { cond, body }
             }
-            ast::Expr::Error(_) => return self.error(span, "syntax error"),
-            ast::Expr::IfElse(e) => {
-                let cond = self.lower_opt(e.condition(), span)?;
-                let then = self.lower_opt(e.body(), span)?;
-                let else_ = self.lower_opt(e.else_body(), span)?;
+            NodeKind::If(cond, then, else_) => {
+                let cond = self.lower(*cond)?;
+                let then = self.lower(*then)?;
+                let else_ = self.lower(*else_)?;
                 ExprKind::If { cond, then, else_ }
             }
-            ast::Expr::Select(s) => {
-                let subject = self.lower_opt(s.expr(), span)?;
-                let path = self.lower_attrpath(s.attrpath(), span)?;
+            NodeKind::Select {
+                subject,
+                path,
+                default,
+            } => {
+                let subject = self.lower(*subject)?;
+                let path = self.lower_attrpath(path)?;
                 if let Some(v) = fold_constant_select(subject, &path) {
                     return Ok(alloc(ExprKind::Literal(v), span));
                 }
-                let default = match s.default_expr() {
-                    Some(d) => Some(self.lower(d)?),
+                let default = match default {
+                    Some(d) => Some(self.lower(*d)?),
                     None => None,
                 };
                 ExprKind::Select {
@@ -181,32 +189,23 @@ impl<'g> Lowerer<'g> {
                     default,
                 }
             }
-            ast::Expr::HasAttr(h) => {
-                let subject = self.lower_opt(h.expr(), span)?;
-                let path = self.lower_attrpath(h.attrpath(), span)?;
+            NodeKind::HasAttr { subject, path } => {
+                let subject = self.lower(*subject)?;
+                let path = self.lower_attrpath(path)?;
                 ExprKind::HasAttr { subject, path }
             }
-            ast::Expr::Str(s) => return self.lower_string(&s, span),
-            ast::Expr::PathAbs(p) => return self.lower_path(p.parts(), span, PathFlavour::Abs),
-            ast::Expr::PathRel(p) => return self.lower_path(p.parts(), span, PathFlavour::Rel),
-            ast::Expr::PathHome(p) => return self.lower_path(p.parts(), span, PathFlavour::Home),
-            ast::Expr::PathSearch(p) => {
-                let text = p.content().map(|c| c.text().to_owned()).unwrap_or_default();
-                let inner = text
-                    .trim_start_matches('<')
-                    .trim_end_matches('>')
-                    .to_owned();
-                ExprKind::SearchPath(inner)
-            }
-            ast::Expr::Literal(l) => ExprKind::Literal(self.lower_literal(&l, span)?),
-            ast::Expr::Lambda(l) => ExprKind::Lambda(self.lower_lambda(&l, None)?),
-            ast::Expr::LegacyLet(l) => {
+            NodeKind::Str(parts) => return self.lower_string(parts, span),
+            NodeKind::Path { flavour, parts } => return self.lower_path(parts, span, flavour),
+            NodeKind::SearchPath(inner) => ExprKind::SearchPath(inner),
+            NodeKind::Literal(l) => ExprKind::Literal(self.lower_literal(l, span)?),
+            NodeKind::Lambda(l) => ExprKind::Lambda(self.lower_lambda(*l, span, None)?),
+            NodeKind::LegacyLet(entries) => {
                 // `let { …; body = e; }` is `rec { …; body = e; }.body`.
                 let mut pending = PendingAttrs {
                     recursive: true,
                     ..Default::default()
                 };
-                self.collect_entries(&mut pending, l.entries(), false)?;
+                self.collect_entries(&mut pending, entries, false)?;
                 let set = self.lower_pending_attrs(pending, span)?;
                 ExprKind::Select {
                     subject: set,
@@ -214,47 +213,42 @@ impl<'g> Lowerer<'g> {
                     default: None,
                 }
             }
-            ast::Expr::LetIn(l) => return self.lower_let(&l, span),
-            ast::Expr::List(l) => {
-                let items = l
-                    .items()
+            NodeKind::LetIn(entries, body) => return self.lower_let(entries, *body, span),
+            NodeKind::List(items) => {
+                let items = items
+                    .into_iter()
                     .map(|i| self.lower(i))
                     .collect::<LResult<Vec<_>>>()?;
                 ExprKind::List(items.into_boxed_slice())
             }
-            ast::Expr::BinOp(b) => return self.lower_binop(&b, span),
-            ast::Expr::Paren(p) => return self.lower_opt(p.expr(), span),
-            ast::Expr::Root(r) => return self.lower_opt(r.expr(), span),
-            ast::Expr::AttrSet(a) => {
+            NodeKind::Binary(op, lhs, rhs) => {
+                let lhs = self.lower(*lhs)?;
+                let rhs = self.lower(*rhs)?;
+                ExprKind::Binary { op, lhs, rhs }
+            }
+            NodeKind::Paren(inner) => return self.lower(*inner),
+            NodeKind::AttrSet { recursive, entries } => {
                 let mut pending = PendingAttrs {
-                    recursive: a.rec_token().is_some(),
+                    recursive,
                     ..Default::default()
                 };
-                self.collect_entries(&mut pending, a.entries(), true)?;
+                self.collect_entries(&mut pending, entries, true)?;
                 return self.lower_pending_attrs(pending, span);
             }
-            ast::Expr::UnaryOp(u) => {
-                let operand = self.lower_opt(u.expr(), span)?;
-                match u.operator() {
-                    Some(ast::UnaryOpKind::Invert) => ExprKind::Not(operand),
-                    Some(ast::UnaryOpKind::Negate) => ExprKind::Negate(operand),
-                    None => return self.error(span, "syntax error: unknown operator"),
-                }
-            }
-            ast::Expr::Ident(i) => {
-                return self.resolve(ident_symbol(&i), span, 0);
-            }
-            ast::Expr::With(w) => {
-                let namespace = self.lower_opt(w.namespace(), span)?;
+            NodeKind::Not(operand) => ExprKind::Not(self.lower(*operand)?),
+            NodeKind::Negate(operand) => ExprKind::Negate(self.lower(*operand)?),
+            NodeKind::Ident(name) => return self.resolve(name, span, 0),
+            NodeKind::With(namespace, body) => {
+                let namespace = self.lower(*namespace)?;
                 self.scopes.push(Scope::With);
-                let body = self.lower_opt(w.body(), span);
+                let body = self.lower(*body);
                 self.scopes.pop();
                 ExprKind::With {
                     namespace,
                     body: body?,
                 }
             }
-            ast::Expr::CurPos(_) => ExprKind::CurPos,
+            NodeKind::CurPos => ExprKind::CurPos,
         };
         Ok(alloc(kind, span))
     }
@@ -287,37 +281,26 @@ impl<'g> Lowerer<'g> {
         ))
     }
 
-    fn lower_literal(&self, l: &ast::Literal, span: Span) -> LResult<Value> {
-        Ok(match l.kind() {
-            ast::LiteralKind::Integer(i) => match i.value() {
-                Ok(n) => Value::Int(n),
-                Err(_) => {
-                    return self.error(span, format!("invalid integer '{}'", i.syntax().text()));
-                }
-            },
-            ast::LiteralKind::Float(f) => match f.value() {
-                Ok(x) => Value::Float(x),
-                Err(_) => {
-                    return self.error(span, format!("invalid float '{}'", f.syntax().text()));
-                }
-            },
-            ast::LiteralKind::Uri(u) => Value::string(u.syntax().text().to_owned()),
+    fn lower_literal(&self, l: Literal, span: Span) -> LResult<Value> {
+        Ok(match l {
+            Literal::Int(n) => Value::Int(n),
+            Literal::Float(x) => Value::Float(x),
+            Literal::Uri(text) => Value::string(text),
+            Literal::BadInt(text) => return self.error(span, format!("invalid integer '{text}'")),
+            Literal::BadFloat(text) => return self.error(span, format!("invalid float '{text}'")),
         })
     }
 
-    fn lower_string(&mut self, s: &ast::Str, span: Span) -> LResult<ExprRef> {
-        let parts = s.normalized_parts();
+    fn lower_string(&mut self, parts: Vec<StrPart>, span: Span) -> LResult<ExprRef> {
         let mut out = Vec::with_capacity(parts.len());
         for part in parts {
             match part {
-                InterpolPart::Literal(text) => {
+                StrPart::Literal(text) => {
                     if !text.is_empty() {
                         out.push(alloc(ExprKind::Literal(Value::string(text)), span));
                     }
                 }
-                InterpolPart::Interpolation(i) => {
-                    out.push(self.lower_opt(i.expr(), span)?);
-                }
+                StrPart::Interpolation(e) => out.push(self.lower(e)?),
             }
         }
         let kind = match out.len() {
@@ -335,25 +318,22 @@ impl<'g> Lowerer<'g> {
 
     fn lower_path(
         &mut self,
-        parts: Vec<InterpolPart<ast::PathContent>>,
+        parts: Vec<StrPart>,
         span: Span,
         flavour: PathFlavour,
     ) -> LResult<ExprRef> {
         let mut lowered = Vec::with_capacity(parts.len());
         for (i, part) in parts.into_iter().enumerate() {
             match part {
-                InterpolPart::Literal(content) => {
-                    let text = content.text();
+                StrPart::Literal(text) => {
                     if i == 0 {
-                        let resolved = self.resolve_path_literal(text, flavour, span)?;
+                        let resolved = self.resolve_path_literal(&text, flavour, span)?;
                         lowered.push(alloc(ExprKind::Literal(resolved), span));
                     } else {
                         lowered.push(alloc(ExprKind::Literal(Value::string(text)), span));
                     }
                 }
-                InterpolPart::Interpolation(interp) => {
-                    lowered.push(self.lower_opt(interp.expr(), span)?);
-                }
+                StrPart::Interpolation(e) => lowered.push(self.lower(e)?),
             }
         }
         if lowered.len() == 1 {
@@ -384,103 +364,50 @@ impl<'g> Lowerer<'g> {
         Ok(Value::Path(Rc::from(canonical)))
     }
 
-    fn lower_attrpath(
-        &mut self,
-        path: Option<ast::Attrpath>,
-        span: Span,
-    ) -> LResult<Box<[AttrKey]>> {
-        let Some(path) = path else {
-            return self.error(span, "syntax error: missing attribute path");
-        };
-        path.attrs().map(|a| self.lower_attr_key(a, span)).collect()
+    fn lower_attrpath(&mut self, path: Vec<Attr>) -> LResult<Box<[AttrKey]>> {
+        path.into_iter().map(|a| self.lower_attr_key(a)).collect()
     }
 
-    fn lower_attr_key(&mut self, attr: ast::Attr, span: Span) -> LResult<AttrKey> {
+    fn lower_attr_key(&mut self, attr: Attr) -> LResult<AttrKey> {
         if let Some(sym) = static_attr_name(&attr) {
             return Ok(AttrKey::Static(sym));
         }
-        let expr = match attr {
-            ast::Attr::Dynamic(d) => self.lower_opt(d.expr(), span)?,
-            ast::Attr::Str(s) => {
-                let sp = self.span(&s);
-                self.lower_string(&s, sp)?
-            }
-            ast::Attr::Ident(_) => unreachable!("identifiers are static"),
+        let span = self.span(attr.start, attr.end);
+        let expr = match attr.kind {
+            AttrKind::Dynamic(e) => self.lower(*e)?,
+            AttrKind::Str(parts) => self.lower_string(parts, span)?,
+            AttrKind::Ident(_) => unreachable!("identifiers are static"),
         };
         Ok(AttrKey::Dynamic(expr))
     }
 
-    fn lower_binop(&mut self, b: &ast::BinOp, span: Span) -> LResult<ExprRef> {
-        let lhs = self.lower_opt(b.lhs(), span)?;
-        let rhs = self.lower_opt(b.rhs(), span)?;
-        let Some(op) = b.operator() else {
-            return self.error(span, "syntax error: unknown operator");
-        };
-        use ast::BinOpKind as K;
-        let op = match op {
-            K::Concat => BinOp::Concat,
-            K::Update => BinOp::Update,
-            K::Add => BinOp::Add,
-            K::Sub => BinOp::Sub,
-            K::Mul => BinOp::Mul,
-            K::Div => BinOp::Div,
-            K::And => BinOp::And,
-            K::Equal => BinOp::Eq,
-            K::Implication => BinOp::Implies,
-            K::Less => BinOp::Less,
-            K::LessOrEq => BinOp::LessEq,
-            K::More => BinOp::Greater,
-            K::MoreOrEq => BinOp::GreaterEq,
-            K::NotEqual => BinOp::NotEq,
-            K::Or => BinOp::Or,
-            K::PipeRight => BinOp::PipeRight,
-            K::PipeLeft => BinOp::PipeLeft,
-        };
-        Ok(alloc(ExprKind::Binary { op, lhs, rhs }, span))
-    }
-
     fn lower_lambda(
         &mut self,
-        l: &ast::Lambda,
+        l: Lambda,
+        span: Span,
         name: Option<Symbol>,
     ) -> LResult<&'static LambdaDef> {
-        let span = self.span(l);
-        let Some(param) = l.param() else {
-            return self.error(span, "syntax error: missing function parameter");
-        };
+        let Lambda { param, body } = l;
         let (param, names): (Option<PatternParts>, Vec<Symbol>) = match param {
-            ast::Param::IdentParam(p) => {
-                let sym = p
-                    .ident()
-                    .map(|i| ident_symbol(&i))
-                    .ok_or_else(|| LowerError {
-                        message: "syntax error".into(),
-                        span,
-                        previous: None,
-                    })?;
-                (None, vec![sym])
-            }
-            ast::Param::Pattern(p) => {
-                let mut names = Vec::new();
-                let mut entries = Vec::new();
-                for entry in p.pat_entries() {
-                    let Some(ident) = entry.ident() else {
-                        return self.error(span, "syntax error in function arguments");
-                    };
-                    let sym = ident_symbol(&ident);
-                    if names.contains(&sym) {
+            LambdaParam::Ident(sym) => (None, vec![sym]),
+            LambdaParam::Pattern {
+                entries: pattern,
+                ellipsis,
+                bind,
+            } => {
+                let mut names = Vec::with_capacity(pattern.len() + 1);
+                let mut entries = Vec::with_capacity(pattern.len());
+                for entry in pattern {
+                    let espan = self.span(entry.start, entry.end);
+                    if names.contains(&entry.name) {
                         return self.error(
-                            self.span(&entry),
-                            format!("duplicate formal function argument '{sym}'"),
+                            espan,
+                            format!("duplicate formal function argument '{}'", entry.name),
                         );
                     }
-                    names.push(sym);
-                    entries.push((sym, entry.default(), self.span(&entry)));
+                    names.push(entry.name);
+                    entries.push((entry.name, entry.default, espan));
                 }
-                let bind = p
-                    .pat_bind()
-                    .and_then(|b| b.ident())
-                    .map(|i| ident_symbol(&i));
                 if let Some(b) = bind {
                     if names.contains(&b) {
                         return self
@@ -488,7 +415,7 @@ impl<'g> Lowerer<'g> {
                     }
                     names.push(b);
                 }
-                (Some((entries, p.ellipsis_token().is_some(), bind)), names)
+                (Some((entries, ellipsis, bind)), names)
             }
         };
         self.scopes.push(Scope::Lexical(
@@ -521,7 +448,7 @@ impl<'g> Lowerer<'g> {
                     }
                 }
             };
-            let body = self.lower_opt(l.body(), span)?;
+            let body = self.lower(body)?;
             Ok(&*Box::leak(Box::new(LambdaDef {
                 name,
                 param,
@@ -533,12 +460,12 @@ impl<'g> Lowerer<'g> {
         result
     }
 
-    fn lower_let(&mut self, l: &ast::LetIn, span: Span) -> LResult<ExprRef> {
+    fn lower_let(&mut self, entries: Vec<Entry>, body: Node, span: Span) -> LResult<ExprRef> {
         let mut pending = PendingAttrs {
             recursive: true,
             ..Default::default()
         };
-        self.collect_entries(&mut pending, l.entries(), false)?;
+        self.collect_entries(&mut pending, entries, false)?;
         if let Some((_, attr)) = pending.dynamics.first() {
             return self.error(attr.span, "dynamic attributes not allowed in let");
         }
@@ -549,7 +476,7 @@ impl<'g> Lowerer<'g> {
             for (name, attr) in std::mem::take(&mut pending.statics) {
                 bindings.push(self.lower_pending_value(name, attr, &sources, true)?);
             }
-            let body = self.lower_opt(l.body(), span)?;
+            let body = self.lower(body)?;
             Ok(alloc(
                 ExprKind::Let {
                     bindings: bindings.into_boxed_slice(),
@@ -573,18 +500,18 @@ impl<'g> Lowerer<'g> {
     fn collect_entries(
         &mut self,
         pending: &mut PendingAttrs,
-        entries: impl Iterator<Item = ast::Entry>,
+        entries: Vec<Entry>,
         allow_dynamic: bool,
     ) -> LResult<()> {
         for entry in entries {
             match entry {
-                ast::Entry::Inherit(inherit) => {
-                    let source = inherit.from().and_then(|f| f.expr()).map(|e| {
+                Entry::Inherit { from, attrs } => {
+                    let source = from.map(|e| {
                         pending.inherit_sources.push(e);
                         pending.inherit_sources.len() - 1
                     });
-                    for attr in inherit.attrs() {
-                        let aspan = self.span(&attr);
+                    for attr in attrs {
+                        let aspan = self.span(attr.start, attr.end);
                         let Some(name) = static_attr_name(&attr) else {
                             return self.error(aspan, "dynamic attributes not allowed in inherit");
                         };
@@ -595,16 +522,14 @@ impl<'g> Lowerer<'g> {
                         self.insert_static(pending, name, PendingAttr { value, span: aspan })?;
                     }
                 }
-                ast::Entry::AttrpathValue(apv) => {
-                    let espan = self.span(&apv);
-                    let Some(path) = apv.attrpath() else {
-                        return self.error(espan, "syntax error: missing attribute path");
-                    };
-                    let Some(value) = apv.value() else {
-                        return self.error(espan, "syntax error: missing value");
-                    };
-                    let attrs: Vec<ast::Attr> = path.attrs().collect();
-                    self.insert_path(pending, &attrs, value, espan, allow_dynamic)?;
+                Entry::Value {
+                    path,
+                    value,
+                    start,
+                    end,
+                } => {
+                    let espan = self.span(start, end);
+                    self.insert_path(pending, path, value, espan, allow_dynamic)?;
                 }
             }
         }
@@ -614,14 +539,16 @@ impl<'g> Lowerer<'g> {
     fn insert_path(
         &mut self,
         pending: &mut PendingAttrs,
-        path: &[ast::Attr],
-        value: ast::Expr,
+        path: Vec<Attr>,
+        value: Node,
         span: Span,
         allow_dynamic: bool,
     ) -> LResult<()> {
-        let Some((first, rest)) = path.split_first() else {
+        let mut path = path.into_iter();
+        let Some(first) = path.next() else {
             return self.error(span, "syntax error: empty attribute path");
         };
+        let rest: Vec<Attr> = path.collect();
         let leaf = if rest.is_empty() {
             self.pending_from_expr(value)?
         } else {
@@ -630,10 +557,10 @@ impl<'g> Lowerer<'g> {
             PendingValue::Nested(nested)
         };
         let attr = PendingAttr { value: leaf, span };
-        match static_attr_name(first) {
+        match static_attr_name(&first) {
             Some(name) => self.insert_static(pending, name, attr),
             None if allow_dynamic => {
-                pending.dynamics.push((first.clone(), attr));
+                pending.dynamics.push((first, attr));
                 Ok(())
             }
             None => self.error(span, "dynamic attributes not allowed in let"),
@@ -641,23 +568,27 @@ impl<'g> Lowerer<'g> {
     }
 
     /// Attribute set literals are kept open so that later `a.b = …` entries merge into them.
-    fn pending_from_expr(&mut self, value: ast::Expr) -> LResult<PendingValue> {
-        let mut inner = value.clone();
-        while let ast::Expr::Paren(p) = &inner {
-            match p.expr() {
-                Some(e) => inner = e,
-                None => break,
-            }
+    fn pending_from_expr(&mut self, value: Node) -> LResult<PendingValue> {
+        let mut inner = &value;
+        while let NodeKind::Paren(e) = &inner.kind {
+            inner = e;
         }
-        if let ast::Expr::AttrSet(set) = inner {
-            let mut nested = PendingAttrs {
-                recursive: set.rec_token().is_some(),
-                ..Default::default()
-            };
-            self.collect_entries(&mut nested, set.entries(), true)?;
-            return Ok(PendingValue::Nested(nested));
+        if !matches!(inner.kind, NodeKind::AttrSet { .. }) {
+            return Ok(PendingValue::Expr(value));
         }
-        Ok(PendingValue::Expr(value))
+        let mut set = value;
+        while let NodeKind::Paren(e) = set.kind {
+            set = *e;
+        }
+        let NodeKind::AttrSet { recursive, entries } = set.kind else {
+            unreachable!("checked above")
+        };
+        let mut nested = PendingAttrs {
+            recursive,
+            ..Default::default()
+        };
+        self.collect_entries(&mut nested, entries, true)?;
+        Ok(PendingValue::Nested(nested))
     }
 
     fn insert_static(
@@ -716,7 +647,7 @@ impl<'g> Lowerer<'g> {
             let mut dynamic = Vec::with_capacity(pending.dynamics.len());
             for (key, attr) in std::mem::take(&mut pending.dynamics) {
                 let aspan = attr.span;
-                let AttrKey::Dynamic(name) = self.lower_attr_key(key, aspan)? else {
+                let AttrKey::Dynamic(name) = self.lower_attr_key(key)? else {
                     unreachable!("static names are never queued as dynamic")
                 };
                 let value =
@@ -750,15 +681,20 @@ impl<'g> Lowerer<'g> {
         own_scope: bool,
     ) -> LResult<ExprRef> {
         match attr.value {
-            PendingValue::Expr(e) => match e {
-                ast::Expr::Lambda(l) => {
-                    let span = self.span(&l);
+            PendingValue::Expr(e) => match e.kind {
+                // A function bound directly (not in parentheses) carries the name.
+                NodeKind::Lambda(l) => {
+                    let span = self.span(e.start, e.end);
                     Ok(alloc(
-                        ExprKind::Lambda(self.lower_lambda(&l, Some(name))?),
+                        ExprKind::Lambda(self.lower_lambda(*l, span, Some(name))?),
                         span,
                     ))
                 }
-                other => self.lower(other),
+                kind => self.lower(Node {
+                    kind,
+                    start: e.start,
+                    end: e.end,
+                }),
             },
             PendingValue::Inherit(sym) => self.resolve(sym, attr.span, usize::from(own_scope)),
             PendingValue::InheritFrom(i, sym) => Ok(alloc(
@@ -774,15 +710,8 @@ impl<'g> Lowerer<'g> {
     }
 }
 
-#[derive(Clone, Copy)]
-enum PathFlavour {
-    Abs,
-    Rel,
-    Home,
-}
-
 /// A pattern's formals (name, default, span), whether it has `...`, and its `@` name.
-type PatternParts = (Vec<(Symbol, Option<ast::Expr>, Span)>, bool, Option<Symbol>);
+type PatternParts = (Vec<(Symbol, Option<Node>, Span)>, bool, Option<Symbol>);
 
 fn merge_pending(into: &mut PendingAttrs, from: PendingAttrs) -> Result<(), Symbol> {
     let offset = into.inherit_sources.len();
@@ -831,38 +760,34 @@ fn slot_map(statics: &[(Symbol, PendingAttr)]) -> FxHashMap<Symbol, u32> {
         .collect()
 }
 
-/// The interned name of an identifier node, read from its token without going through
-/// rowan's `SyntaxText` (a token walk and a formatted copy for every identifier).
-fn ident_symbol(i: &ast::Ident) -> Symbol {
-    match i.ident_token() {
-        Some(token) => Symbol::intern(token.text()),
-        // `or` used as a name is a keyword token inside the identifier node.
-        None => Symbol::intern(&i.syntax().text().to_string()),
-    }
-}
-
 /// The name of an attribute if it is known without evaluation: identifiers, plain strings,
 /// and `${"plain string"}`.
-fn static_attr_name(attr: &ast::Attr) -> Option<Symbol> {
-    match attr {
-        ast::Attr::Ident(i) => Some(ident_symbol(i)),
-        ast::Attr::Str(s) => plain_string(s).map(|t| Symbol::intern(&t)),
-        ast::Attr::Dynamic(d) => match d.expr()? {
-            ast::Expr::Str(s) => plain_string(&s).map(|t| Symbol::intern(&t)),
+fn static_attr_name(attr: &Attr) -> Option<Symbol> {
+    match &attr.kind {
+        AttrKind::Ident(sym) => Some(*sym),
+        AttrKind::Str(parts) => plain_string(parts),
+        AttrKind::Dynamic(e) => match &e.kind {
+            NodeKind::Str(parts) => plain_string(parts),
             _ => None,
         },
     }
 }
 
-fn plain_string(s: &ast::Str) -> Option<String> {
-    let mut out = String::new();
-    for part in s.normalized_parts() {
-        match part {
-            InterpolPart::Literal(t) => out.push_str(&t),
-            InterpolPart::Interpolation(_) => return None,
+fn plain_string(parts: &[StrPart]) -> Option<Symbol> {
+    match parts {
+        [] => Some(Symbol::intern("")),
+        [StrPart::Literal(t)] => Some(Symbol::intern(t)),
+        _ => {
+            let mut out = String::new();
+            for part in parts {
+                match part {
+                    StrPart::Literal(t) => out.push_str(t),
+                    StrPart::Interpolation(_) => return None,
+                }
+            }
+            Some(Symbol::intern(&out))
         }
     }
-    Some(out)
 }
 
 /// A string literal value for the IR.

@@ -65,53 +65,12 @@ impl Evaluator {
         prefix: Option<&[Symbol]>,
     ) -> EvalResult<ExprRef> {
         let file = self.sources.add(origin, Rc::from(text));
-        check_nesting(text, file)?;
-        let parse = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || rnix::Root::parse(text));
-        let errors = parse.errors();
-        if !errors.is_empty() {
-            // Every syntax error is reported with its location; the parser's follow-on
-            // errors at an already reported position are left out.
-            let mut err: Option<Box<EvalError>> = None;
-            let mut seen_starts = Vec::new();
-            for e in errors {
-                let (msg, range) = describe_parse_error(e, text.len());
-                if seen_starts.contains(&range.0) {
-                    continue;
-                }
-                seen_starts.push(range.0);
-                let span = Span {
-                    file,
-                    start: range.0,
-                    end: range.1,
-                };
-                match &mut err {
-                    None => err = Some(EvalError::new(ErrorKind::Parse, msg, span)),
-                    Some(first) => first
-                        .more
-                        .push(*EvalError::new(ErrorKind::Parse, msg, span)),
-                }
-            }
-            if let Some(e) = err {
-                return Err(e);
-            }
-        }
-        let root = parse.tree();
-        let Some(expr) = root.expr() else {
-            return Err(EvalError::new(
-                ErrorKind::Parse,
-                "syntax error, unexpected end of file",
-                Span {
-                    file,
-                    start: 0,
-                    end: 0,
-                },
-            ));
+        let tree = match super::parse::parser::parse(text) {
+            Some(tree) => tree,
+            None => parse_with_rnix(text, file)?,
         };
         let mut lowerer = Lowerer::new(file, base_dir.to_owned(), &self.globals, prefix);
-        let lowered = lowerer.lower_root(expr);
-        // The rowan tree can be very deep; dropping it needs stack too.
-        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(parse));
-        lowered.map_err(|e| {
+        lowerer.lower_root(tree).map_err(|e| {
             let mut message = e.message;
             if let Some(loc) = e.previous.and_then(|p| self.sources.locate(p)) {
                 message.push_str(&format!(
@@ -1573,6 +1532,65 @@ fn check_nesting(text: &str, file: super::source::FileId) -> EvalResult<()> {
         offset += tok.len() as u32;
     }
     Ok(())
+}
+
+/// The slow front end: rnix parses `text`; its errors are reported (all of them, each
+/// with its location), and a tree it accepts is converted for lowering.
+fn parse_with_rnix(text: &str, file: super::source::FileId) -> EvalResult<super::parse::ast::Node> {
+    check_nesting(text, file)?;
+    let parse = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || rnix::Root::parse(text));
+    let errors = parse.errors();
+    if !errors.is_empty() {
+        // The parser's follow-on errors at an already reported position are left out.
+        let mut err: Option<Box<EvalError>> = None;
+        let mut seen_starts = Vec::new();
+        for e in errors {
+            let (msg, range) = describe_parse_error(e, text.len());
+            if seen_starts.contains(&range.0) {
+                continue;
+            }
+            seen_starts.push(range.0);
+            let span = Span {
+                file,
+                start: range.0,
+                end: range.1,
+            };
+            match &mut err {
+                None => err = Some(EvalError::new(ErrorKind::Parse, msg, span)),
+                Some(first) => first
+                    .more
+                    .push(*EvalError::new(ErrorKind::Parse, msg, span)),
+            }
+        }
+        if let Some(e) = err {
+            return Err(e);
+        }
+    }
+    let Some(expr) = parse.tree().expr() else {
+        return Err(EvalError::new(
+            ErrorKind::Parse,
+            "syntax error, unexpected end of file",
+            Span {
+                file,
+                start: 0,
+                end: 0,
+            },
+        ));
+    };
+    let converted = super::parse::from_rnix::convert(expr);
+    // The rowan tree can be very deep; dropping it needs stack too.
+    stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(parse));
+    converted.map_err(|e| {
+        EvalError::new(
+            ErrorKind::Parse,
+            e.message,
+            Span {
+                file,
+                start: e.start,
+                end: e.end,
+            },
+        )
+    })
 }
 
 fn describe_parse_error(e: &rnix::ParseError, len: usize) -> (String, (u32, u32)) {

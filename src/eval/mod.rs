@@ -1,6 +1,6 @@
 //! The Nix language evaluator.
 //!
-//! Phases: parse (rnix) → lower (`lower.rs`, to the IR in `ir.rs`) → evaluate lazily
+//! Phases: parse (`parse/`: a fast parser, rnix for errors) → lower (`lower.rs`, to the IR in `ir.rs`) → evaluate lazily
 //! (`machine.rs`) with builtins (`builtins/`). Values are in `value.rs`; printing in `print.rs`.
 
 pub mod builtins;
@@ -9,6 +9,7 @@ pub mod ir;
 pub mod lower;
 pub mod machine;
 pub mod modules;
+pub mod parse;
 pub mod path;
 pub mod print;
 pub mod settings;
