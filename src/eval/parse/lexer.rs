@@ -71,6 +71,30 @@ pub enum Tok {
 }
 
 impl Tok {
+    /// Whether this is a binary operator (of any precedence level).
+    pub fn is_binary_operator(self) -> bool {
+        matches!(
+            self,
+            Tok::Concat
+                | Tok::Update
+                | Tok::Add
+                | Tok::Sub
+                | Tok::Mul
+                | Tok::Div
+                | Tok::And
+                | Tok::Equal
+                | Tok::Implication
+                | Tok::Less
+                | Tok::LessOrEq
+                | Tok::More
+                | Tok::MoreOrEq
+                | Tok::NotEqual
+                | Tok::OrOr
+                | Tok::PipeRight
+                | Tok::PipeLeft
+        )
+    }
+
     /// Whether a token of this kind starts an argument of a function application.
     pub fn starts_argument(self) -> bool {
         matches!(
@@ -122,6 +146,7 @@ pub fn tokenize(text: &str) -> Option<Vec<Token>> {
         bytes: text.as_bytes(),
         pos: 0,
         ctx: Vec::new(),
+        run: (0, 0),
     };
     let mut tokens = Vec::with_capacity(text.len() / 4);
     let mut depth = 0usize;
@@ -148,8 +173,21 @@ pub fn tokenize(text: &str) -> Option<Vec<Token>> {
     Some(tokens)
 }
 
+/// Bytes that may appear in a path (and, but for `/`, in the text a path or URI starts
+/// with).
+static PATH_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'/' | b'_' | b'.' | b'+' | b'-');
+        b += 1;
+    }
+    table
+};
+
 fn is_path_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'.' | b'+' | b'-')
+    PATH_CHARS[b as usize]
 }
 
 fn is_uri_char(b: u8) -> bool {
@@ -175,6 +213,9 @@ struct Lexer<'a> {
     bytes: &'a [u8],
     pos: usize,
     ctx: Vec<Context>,
+    /// The last run of path characters `shape` scanned (start, end): a token starting
+    /// inside it (`b` in `a.b.c`) sees the same run end, without scanning it again.
+    run: (usize, usize),
 }
 
 /// One step: `None` at the end, `Some(None)` for an error, else the kind and start.
@@ -440,7 +481,7 @@ impl Lexer<'_> {
 
     /// Classifies the text at the current position as rnix's tokenizer does before
     /// reading a token: absolute, home, relative or search path, URI, or none.
-    fn shape(&self) -> Option<Shape> {
+    fn shape(&mut self) -> Option<Shape> {
         let rest = &self.bytes[self.pos..];
         match rest.first() {
             Some(b'/') => {
@@ -457,26 +498,35 @@ impl Lexer<'_> {
             Some(b'~') if rest.get(1) == Some(&b'/') => Some(Shape::Home),
             _ => {
                 let search = rest.first() == Some(&b'<');
-                let mut n = 0;
-                let mut underscore = false;
-                while let Some(&b) = rest.get(n) {
-                    let ok = match b {
-                        b'<' | b'/' => search,
-                        _ => is_path_char(b),
-                    };
-                    if !ok {
-                        break;
+                let (run_start, run_end) = self.run;
+                let n = if !search && self.pos > run_start && self.pos < run_end {
+                    run_end - self.pos
+                } else {
+                    let mut n = 0;
+                    while let Some(&b) = rest.get(n) {
+                        let ok = match b {
+                            b'<' | b'/' => search,
+                            _ => is_path_char(b),
+                        };
+                        if !ok {
+                            break;
+                        }
+                        n += 1;
                     }
-                    underscore |= b == b'_';
-                    n += 1;
-                }
+                    if !search {
+                        self.run = (self.pos, self.pos + n);
+                    }
+                    n
+                };
                 let after = &self.text[self.pos + n..];
                 let mut chars = after.chars();
                 match (chars.next(), chars.next()) {
                     (Some('/'), Some('/' | '*')) => None,
                     (Some('/'), Some(c)) if !c.is_whitespace() => Some(Shape::Rel),
                     (Some('>'), _) => Some(Shape::Search),
-                    (Some(':'), Some(c)) if c.is_ascii() && is_uri_char(c as u8) && !underscore => {
+                    (Some(':'), Some(c))
+                        if c.is_ascii() && is_uri_char(c as u8) && !rest[..n].contains(&b'_') =>
+                    {
                         Some(Shape::Uri)
                     }
                     _ => None,

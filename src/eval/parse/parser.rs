@@ -136,8 +136,38 @@ impl<'a> Parser<'a> {
                     end,
                 ))
             }
-            _ => self.binary(Level::PipeLeft),
+            _ => self.operators(),
         }
+    }
+
+    /// An operator expression. Most operands are followed by no operator at all: then
+    /// the operand is the expression, without a descent through every level.
+    fn operators(&mut self) -> Accept<Node> {
+        if self.peek() == Some(Tok::Invert) {
+            return self.binary(Level::PipeLeft);
+        }
+        let mut lhs = self.has_attr()?;
+        if self.peek().is_none_or(|t| !t.is_binary_operator()) {
+            return Some(lhs);
+        }
+        // Exactly what the descent would do with this first operand: finish each level
+        // from the tightest up (`!` is not in front, so its level adds nothing).
+        for level in [Level::Concat, Level::Mul, Level::Add] {
+            lhs = self.finish_level(level, lhs)?;
+        }
+        for level in [
+            Level::Update,
+            Level::Compare,
+            Level::Equal,
+            Level::And,
+            Level::Or,
+            Level::Implication,
+            Level::PipeRight,
+            Level::PipeLeft,
+        ] {
+            lhs = self.finish_level(level, lhs)?;
+        }
+        Some(lhs)
     }
 
     /// One level of the operator table (loosest first).
@@ -147,8 +177,13 @@ impl<'a> Parser<'a> {
             Level::HasAttr => return self.has_attr(),
             _ => {}
         }
+        let lhs = self.binary(level.tighter())?;
+        self.finish_level(level, lhs)
+    }
+
+    /// The operators of one level after its first operand `lhs`.
+    fn finish_level(&mut self, level: Level, lhs: Node) -> Accept<Node> {
         let next = level.tighter();
-        let lhs = self.binary(next)?;
         match level.assoc() {
             Assoc::Left => {
                 let mut lhs = lhs;
