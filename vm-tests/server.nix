@@ -34,6 +34,8 @@ in
     server: succeed echo served-by-nginx > /srv/www/index.html
     client: wait_until_succeeds --timeout 120 curl -sf http://server/ | grep -qx served-by-nginx
     client: succeed test "$(ssh -i /etc/test-key -p 2222 -o StrictHostKeyChecking=no -o BatchMode=yes alice@server whoami)" = alice
-    client: fail ssh -p 2222 -o StrictHostKeyChecking=no -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityFile=/dev/null alice@server true
+    # Without the key: only public-key authentication is offered, so the login is refused.
+    client: succeed ssh -p 2222 -o PubkeyAuthentication=no -o StrictHostKeyChecking=no -o BatchMode=yes alice@server true 2>&1 | grep -q 'Permission denied (publickey)'
+    client: fail ssh -p 2222 -o PubkeyAuthentication=no -o StrictHostKeyChecking=no -o BatchMode=yes alice@server true
   '';
 }

@@ -16,6 +16,41 @@ in
         session-noninteractive), by name without `common-`.
       '';
     };
+    loginLimits = mkOption {
+      type = types.listOf (types.submodule {
+        options = {
+          domain = mkOption {
+            type = types.str;
+            example = "@wheel";
+            description = "Whom the limit applies to: a user, `@group`, `*` or a uid/gid range.";
+          };
+          type = mkOption {
+            type = types.enum [ "soft" "hard" "-" ];
+            default = "-";
+            description = "`soft`, `hard`, or `-` for both.";
+          };
+          item = mkOption {
+            type = types.enum [
+              "core" "data" "fsize" "memlock" "nofile" "rss" "stack" "cpu" "nproc" "as"
+              "maxlogins" "maxsyslogins" "nonewprivs" "priority" "locks" "sigpending"
+              "msgqueue" "nice" "rtprio" "chroot"
+            ];
+            description = "The resource limited (see limits.conf(5)).";
+          };
+          value = mkOption {
+            type = types.either types.int (types.strMatching "[^[:space:]]+");
+            example = "unlimited";
+            description = "The limit: a number, `unlimited` or `infinity`.";
+          };
+        };
+      });
+      default = [ ];
+      example = [ { domain = "@audio"; item = "memlock"; type = "-"; value = "unlimited"; } ];
+      description = ''
+        Resource limits set by `pam_limits` when a session opens; they make
+        /etc/security/limits.conf.
+      '';
+    };
     services = mkOption {
       type = types.attrsOf types.lines;
       default = { };
@@ -55,6 +90,25 @@ in
         session required pam_unix.so
       '';
     };
+
+    # /etc/security: the packages' files (pam_env.conf, access.conf …) with limits.conf
+    # generated from `loginLimits`. pam_limits fails the session when limits.conf is
+    # missing, so it is always written.
+    environment.etc."security".source = pkgs.runCommand "etc-security" {
+      preferLocalBuild = true;
+      sw = config.system.path;
+      limits = pkgs.writeText "limits.conf" (''
+        # Created by sysrebuild from security.pam.loginLimits.
+      '' + lib.concatMapStrings (l: "${l.domain} ${l.type} ${l.item} ${toString l.value}\n") cfg.loginLimits);
+    } ''
+      mkdir -p "$out"
+      if [ -d "$sw/etc/security" ]; then
+        cp -rL "$sw"/etc/security/. "$out/"
+        chmod -R u+w "$out"
+      fi
+      rm -f "$out/limits.conf"
+      cp "$limits" "$out/limits.conf"
+    '';
 
     # One directory: the packages' files, then the generated ones on top.
     environment.etc."pam.d".source = pkgs.runCommand "pam.d" {

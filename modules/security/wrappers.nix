@@ -1,7 +1,7 @@
 # `security.wrappers`: programs that need privileges the store cannot hold (setuid,
 # setgid, capabilities). Activation copies each to /run/wrappers/bin with its owner, mode
 # and capabilities (`system.build.wrappers` describes them as JSON); /run/wrappers/bin
-# comes first in PATH.
+# comes first in PATH, for login shells and every PAM session (ssh commands too).
 { config, lib, pkgs, ... }:
 let
   inherit (lib) mkOption types;
@@ -51,7 +51,7 @@ in
         inherit (w) program owner group permissions setuid setgid capabilities;
         source = toString w.source;
       }) config.security.wrappers));
-    environment.variables.PATH = lib.mkDefault [
+    environment.sessionVariables.PATH = lib.mkDefault [
       "/run/wrappers/bin" "/usr/local/bin" "/usr/bin" "/usr/local/sbin" "/usr/sbin"
     ];
   };

@@ -19,7 +19,7 @@ in
   config = {
     environment.requiredPackages = with pkgs; [
       base-files bash coreutils dash diffutils findutils grep gzip sed tar gawk less
-      util-linux mount login passwd procps kmod iproute2 hostname ncurses-bin
+      util-linux mount login passwd procps kmod iproute2 hostname ncurses-bin libc-bin
       systemd systemd-sysv udev dbus libpam-runtime libpam-modules libpam-systemd libnss-systemd
     ];
     environment.systemPackages = config.environment.requiredPackages

@@ -448,11 +448,19 @@ fn password_hash(
     Ok("!".to_owned())
 }
 
-/// SHA-512 crypt (`$6$…`) of `password`, with a random salt.
+/// SHA-512 crypt (`$6$…`) of `password`, with a random salt of 16 characters.
+///
+/// The salt is exactly as long as crypt(3) reads (12 random bytes, 16 characters in crypt's
+/// base64): with a longer one, libxcrypt hashes only its first 16 characters and writes
+/// those back, so its result would never compare equal to the stored string and the
+/// password would be refused.
 pub fn hash_password(password: &str) -> ActivationResult<String> {
     use sha_crypt::{PasswordHasher, ShaCrypt};
+    let mut salt = [0u8; 12];
+    getrandom::fill(&mut salt)
+        .map_err(|e| ActivationError::Failed(format!("getting a random salt: {e}")))?;
     ShaCrypt::default()
-        .hash_password(password.as_bytes())
+        .hash_password_with_salt(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| ActivationError::Failed(format!("hashing a password: {e}")))
 }
@@ -464,5 +472,31 @@ fn verify(password: &str, hash: &str) -> bool {
             .verify_password(password.as_bytes(), &h)
             .is_ok(),
         Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hash_password, verify};
+
+    /// crypt(3) reads at most 16 salt characters and writes back what it read: a stored
+    /// hash with a longer salt never compares equal to its result (the login is refused).
+    #[test]
+    fn password_hashes_have_the_salt_crypt_reads() {
+        let hash = hash_password("carol-secret").unwrap();
+        let fields: Vec<&str> = hash.split('$').collect();
+        assert_eq!(fields[1], "6", "{hash}");
+        let salt = fields[fields.len() - 2];
+        assert_eq!(salt.len(), 16, "{hash}");
+        assert!(verify("carol-secret", &hash));
+        assert!(!verify("wrong", &hash));
+    }
+
+    /// A hash made by libxcrypt (`openssl passwd -6 -salt vmtestsalt bob-secret`).
+    #[test]
+    fn hashes_made_by_crypt_verify() {
+        let hash = "$6$vmtestsalt$QcvHCEu/oOK5jDW1kiyEusNATJbT8eSY./Jr7k/FvBHgWL/kSHfl2g9Bzogvmx0QwgqTerN5YhnsKb88vYLHl/";
+        assert!(verify("bob-secret", hash));
+        assert!(!verify("bob-secreT", hash));
     }
 }

@@ -59,6 +59,9 @@ pub fn activate(a: &Activation, report: &mut dyn FnMut(&str)) -> ActivationResul
         return Ok(());
     }
     fs::create_dir_all(&base).map_err(io_error("creating", &base))?;
+    if a.root == Path::new("/") {
+        allow_setuid(&base, report)?;
+    }
     let dir = base.join(format!("wrappers.{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir(&dir).map_err(io_error("creating", &dir))?;
@@ -78,6 +81,29 @@ pub fn activate(a: &Activation, report: &mut dyn FnMut(&str)) -> ActivationResul
         let _ = fs::remove_dir_all(old_real);
     }
     report(&format!("/run/wrappers/bin: {} wrappers", specs.len()));
+    Ok(())
+}
+
+/// Makes setuid and setgid bits work below `base`: /run is mounted `nosuid` by systemd,
+/// so the wrappers get a tmpfs of their own there (once per boot, as NixOS does).
+fn allow_setuid(base: &Path, report: &mut dyn FnMut(&str)) -> ActivationResult<()> {
+    use nix::mount::{MsFlags, mount};
+    use nix::sys::statvfs::{FsFlags, statvfs};
+    let flags = statvfs(base)
+        .map_err(|e| io_error("examining the file system of", base)(e.into()))?
+        .flags();
+    if !flags.contains(FsFlags::ST_NOSUID) {
+        return Ok(());
+    }
+    mount(
+        Some("tmpfs"),
+        base,
+        Some("tmpfs"),
+        MsFlags::MS_NODEV,
+        Some("mode=755,size=50%"),
+    )
+    .map_err(|e| io_error("mounting a tmpfs (without nosuid) on", base)(e.into()))?;
+    report(&format!("{}: mounted a tmpfs that allows setuid", base.display()));
     Ok(())
 }
 

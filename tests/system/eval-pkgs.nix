@@ -25,6 +25,6 @@ in {
 // builtins.listToAttrs (map (name: { inherit name; value = mk name { }; }) [
   "base-files" "coreutils" "dash" "diffutils" "findutils" "grep" "gzip" "sed" "tar" "gawk"
   "less" "util-linux" "mount" "login" "passwd" "procps" "kmod" "iproute2" "hostname"
-  "ncurses-bin" "systemd-sysv" "udev" "dbus" "libpam-runtime" "libpam-modules"
+  "ncurses-bin" "libc-bin" "systemd-sysv" "udev" "dbus" "libpam-runtime" "libpam-modules"
   "libpam-systemd" "libnss-systemd"
 ])
