@@ -629,10 +629,10 @@ impl<'a> Parser<'a> {
             .tokens
             .get(self.pos)
             .is_some_and(|t| t.kind == Tok::InterpolStart && t.start == first.end);
-        while continues {
-            let Some(&t) = self.tokens.get(self.pos) else {
-                break;
-            };
+        if !continues {
+            return Some(parts);
+        }
+        while let Some(&t) = self.tokens.get(self.pos) {
             if t.start != self.last_end {
                 break;
             }

@@ -38,12 +38,13 @@ pub fn normalize(parts: Vec<RawPart<'_>>, indented: bool) -> Vec<StrPart> {
                 out.push(StrPart::Interpolation(n));
             }
             RawPart::Literal(mut text) => {
-                if i == 0 && first_is_literal {
-                    if let Some(rest) = strip_blank_first_line(text) {
-                        text = rest;
-                        if text.is_empty() {
-                            continue;
-                        }
+                if i == 0
+                    && first_is_literal
+                    && let Some(rest) = strip_blank_first_line(text)
+                {
+                    text = rest;
+                    if text.is_empty() {
+                        continue;
                     }
                 }
                 let mut kept = String::with_capacity(text.len());
@@ -73,12 +74,11 @@ pub fn normalize(parts: Vec<RawPart<'_>>, indented: bool) -> Vec<StrPart> {
                         }
                     }
                 }
-                if i + 1 == count {
-                    if let Some(p) = kept.rfind('\n') {
-                        if kept[p + 1..].bytes().all(|b| b == b' ') {
-                            kept.truncate(p + 1);
-                        }
-                    }
+                if i + 1 == count
+                    && let Some(p) = kept.rfind('\n')
+                    && kept[p + 1..].bytes().all(|b| b == b' ')
+                {
+                    kept.truncate(p + 1);
                 }
                 out.push(StrPart::Literal(unescape(&kept, true)));
             }
@@ -108,10 +108,11 @@ fn smallest_indent(parts: &[RawPart<'_>], first_is_literal: bool) -> usize {
             }
             RawPart::Literal(text) => {
                 let mut text = *text;
-                if i == 0 && first_is_literal {
-                    if let Some(rest) = strip_blank_first_line(text) {
-                        text = rest;
-                    }
+                if i == 0
+                    && first_is_literal
+                    && let Some(rest) = strip_blank_first_line(text)
+                {
+                    text = rest;
                 }
                 for c in text.chars() {
                     if at_line_start {
