@@ -61,11 +61,14 @@ pub(crate) fn declare(
                     span,
                 ));
             }
-            s.nodes[node as usize].decls.push(Decl {
-                file: file.clone(),
-                attrs: a,
-                span,
-            });
+            push_one(
+                &mut s.nodes[node as usize].decls,
+                Decl {
+                    file: file.clone(),
+                    attrs: a,
+                    span,
+                },
+            );
             return Ok(());
         }
         Some("merge") => {
@@ -94,6 +97,15 @@ pub(crate) fn declare(
         declare(ev, st, child, &attr.value, file, attr.span)?;
     }
     Ok(())
+}
+
+/// Pushes onto a list that usually stays at one element (an option's declarations and
+/// definitions): the first push allocates room for exactly one, not the usual four.
+fn push_one<T>(list: &mut Vec<T>, item: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
 }
 
 fn first_decl_file(s: &ModEval, node: u32) -> Option<Rc<str>> {
@@ -144,7 +156,7 @@ pub(crate) fn expand(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, node: u32) -
     let mut s = st.borrow_mut();
     for (name, def) in out {
         match s.nodes[node as usize].children.get(&name).copied() {
-            Some(c) => s.nodes[c as usize].defs.push(def),
+            Some(c) => push_one(&mut s.nodes[c as usize].defs, def),
             None => s.nodes[node as usize].unmatched.push((name, def)),
         }
     }
