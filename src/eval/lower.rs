@@ -31,7 +31,7 @@ pub struct LowerError {
 type LResult<T> = Result<T, LowerError>;
 
 enum Scope {
-    Lexical(FxHashMap<Symbol, u32>),
+    Lexical(Names),
     With,
 }
 
@@ -64,9 +64,70 @@ struct PendingAttr {
 struct PendingAttrs {
     recursive: bool,
     statics: Vec<(Symbol, PendingAttr)>,
+    /// Position of each name in `statics`, built once there are more than
+    /// [`INDEX_THRESHOLD`] (smaller sets, nearly all of them, are searched directly).
     index: FxHashMap<Symbol, usize>,
     dynamics: Vec<(Attr, PendingAttr)>,
     inherit_sources: Vec<Node>,
+}
+
+/// Sets and scopes with at most this many names are searched without a hash index.
+const INDEX_THRESHOLD: usize = 8;
+
+/// The names of a lexical scope; a name's slot is its position (the last one, should a
+/// name repeat).
+struct Names {
+    list: Vec<Symbol>,
+    /// Built only for scopes with more than [`INDEX_THRESHOLD`] names.
+    index: FxHashMap<Symbol, u32>,
+}
+
+impl Names {
+    fn new(list: Vec<Symbol>) -> Self {
+        let index = if list.len() > INDEX_THRESHOLD {
+            list.iter()
+                .enumerate()
+                .map(|(i, s)| (*s, i as u32))
+                .collect()
+        } else {
+            FxHashMap::default()
+        };
+        Names { list, index }
+    }
+
+    fn slot(&self, name: Symbol) -> Option<u32> {
+        if self.list.len() > INDEX_THRESHOLD {
+            self.index.get(&name).copied()
+        } else {
+            self.list.iter().rposition(|s| *s == name).map(|i| i as u32)
+        }
+    }
+}
+
+impl PendingAttrs {
+    /// Where `name` is in `statics`.
+    fn find(&self, name: Symbol) -> Option<usize> {
+        if self.statics.len() > INDEX_THRESHOLD {
+            self.index.get(&name).copied()
+        } else {
+            self.statics.iter().position(|(n, _)| *n == name)
+        }
+    }
+
+    fn push(&mut self, name: Symbol, attr: PendingAttr) {
+        self.statics.push((name, attr));
+        let len = self.statics.len();
+        if len == INDEX_THRESHOLD + 1 {
+            self.index = self
+                .statics
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (*n, i))
+                .collect();
+        } else if len > INDEX_THRESHOLD + 1 {
+            self.index.insert(name, len - 1);
+        }
+    }
 }
 
 impl<'g> Lowerer<'g> {
@@ -81,13 +142,7 @@ impl<'g> Lowerer<'g> {
     ) -> Self {
         let mut scopes = Vec::new();
         if let Some(names) = prefix {
-            scopes.push(Scope::Lexical(
-                names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (*s, i as u32))
-                    .collect(),
-            ));
+            scopes.push(Scope::Lexical(Names::new(names.to_vec())));
         }
         Lowerer {
             file,
@@ -259,7 +314,7 @@ impl<'g> Lowerer<'g> {
         for (depth, scope) in (skip as u32..).zip(self.scopes.iter().rev().skip(skip)) {
             match scope {
                 Scope::Lexical(names) => {
-                    if let Some(&slot) = names.get(&name) {
+                    if let Some(slot) = names.slot(name) {
                         return Ok(alloc(ExprKind::Var(Var::Local { depth, slot }), span));
                     }
                 }
@@ -418,13 +473,7 @@ impl<'g> Lowerer<'g> {
                 (Some((entries, ellipsis, bind)), names)
             }
         };
-        self.scopes.push(Scope::Lexical(
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (*s, i as u32))
-                .collect(),
-        ));
+        self.scopes.push(Scope::Lexical(Names::new(names.clone())));
         let result = (|| {
             let param = match param {
                 None => Param::Ident(names[0]),
@@ -597,13 +646,12 @@ impl<'g> Lowerer<'g> {
         name: Symbol,
         attr: PendingAttr,
     ) -> LResult<()> {
-        match pending.index.get(&name) {
+        match pending.find(name) {
             None => {
-                pending.index.insert(name, pending.statics.len());
-                pending.statics.push((name, attr));
+                pending.push(name, attr);
                 Ok(())
             }
-            Some(&i) => {
+            Some(i) => {
                 let existing = &mut pending.statics[i].1;
                 let previous = Some(existing.span);
                 match (&mut existing.value, attr.value) {
@@ -720,12 +768,9 @@ fn merge_pending(into: &mut PendingAttrs, from: PendingAttrs) -> Result<(), Symb
         if let PendingValue::InheritFrom(i, s) = attr.value {
             attr.value = PendingValue::InheritFrom(i + offset, s);
         }
-        match into.index.get(&name) {
-            None => {
-                into.index.insert(name, into.statics.len());
-                into.statics.push((name, attr));
-            }
-            Some(&i) => match (&mut into.statics[i].1.value, attr.value) {
+        match into.find(name) {
+            None => into.push(name, attr),
+            Some(i) => match (&mut into.statics[i].1.value, attr.value) {
                 (PendingValue::Nested(a), PendingValue::Nested(b)) => merge_pending(a, b)?,
                 _ => return Err(name),
             },
@@ -752,12 +797,8 @@ fn fold_constant_select(subject: ExprRef, path: &[AttrKey]) -> Option<Value> {
 }
 
 /// The scope of a `let` or `rec` set: each binding's name and its slot.
-fn slot_map(statics: &[(Symbol, PendingAttr)]) -> FxHashMap<Symbol, u32> {
-    statics
-        .iter()
-        .enumerate()
-        .map(|(i, (s, _))| (*s, i as u32))
-        .collect()
+fn slot_map(statics: &[(Symbol, PendingAttr)]) -> Names {
+    Names::new(statics.iter().map(|(s, _)| *s).collect())
 }
 
 /// The name of an attribute if it is known without evaluation: identifiers, plain strings,

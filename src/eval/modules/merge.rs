@@ -52,15 +52,12 @@ pub(crate) fn opt_decl(
     if let Some(d) = &st.borrow().nodes[node as usize].decl {
         return Ok(d.clone());
     }
-    let (decls, syms, lib, path) = {
+    let (decls, syms, lib) = {
         let s = st.borrow();
-        (
-            s.nodes[node as usize].decls.clone(),
-            s.syms,
-            s.lib.clone(),
-            s.path(node),
-        )
+        (s.nodes[node as usize].decls.clone(), s.syms, s.lib.clone())
     };
+    // The option's path is only needed for an error message: built then.
+    let path = || st.borrow().path(node);
     let mut ty: Option<(Value, Rc<str>)> = None;
     let mut default: Option<(Def, Rc<str>)> = None;
     let mut attrs = Rc::new(Attrs::new());
@@ -74,14 +71,14 @@ pub(crate) fn opt_decl(
                     let merged = type_merge(ev, syms, &prev, t, d.span)?;
                     match merged {
                         Some(m) => (m, prev_file),
-                        None => return Err(already_declared(&path, &d.file, &prev_file, d.span)),
+                        None => return Err(already_declared(&path(), &d.file, &prev_file, d.span)),
                     }
                 }
             });
         }
         if let Some(v) = d.attrs.get(syms.default) {
             if let Some((_, prev_file)) = &default {
-                return Err(already_declared(&path, &d.file, prev_file, d.span));
+                return Err(already_declared(&path(), &d.file, prev_file, d.span));
             }
             default = Some((
                 Def {

@@ -255,11 +255,15 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
         }
         (node.parent, node.merging, s.syms)
     };
-    let path = show::option_path(&st.borrow().path(n));
+    // The option's path is only needed for messages: built then.
+    let path = || show::option_path(&st.borrow().path(n));
     if busy {
         return Err(EvalError::new(
             ErrorKind::InfiniteRecursion,
-            format!("infinite recursion encountered while evaluating the option `{path}'"),
+            format!(
+                "infinite recursion encountered while evaluating the option `{}'",
+                path()
+            ),
             st.borrow().span,
         ));
     }
@@ -272,8 +276,7 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
         s.nodes[n as usize].merging = true;
         s.nodes[n as usize].defs.clone()
     };
-    let loc = || path.clone();
-    let r = merge::finalise(ev, syms, &loc, &defs, decl.default.as_ref());
+    let r = merge::finalise(ev, syms, &path, &defs, decl.default.as_ref());
     st.borrow_mut().nodes[n as usize].merging = false;
     let m = Rc::new(r?);
     st.borrow_mut().nodes[n as usize].merged = Some(m.clone());
@@ -299,12 +302,13 @@ fn option_value(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
 fn option_raw(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
     let (st, n) = ids(ev, a, span)?;
     let path_parts = st.borrow().path(n);
-    let path = show::option_path(&path_parts);
+    // The displayed path is only needed for messages: built then.
+    let path = || show::option_path(&path_parts);
     let run = |ev: &mut Evaluator| -> EvalResult<Value> {
         let decl = merge::opt_decl(ev, &st, n)?;
         let m = merged(ev, &st, n)?;
         if m.defs.is_empty() {
-            return Err(show::not_defined(&path, span));
+            return Err(show::not_defined(&path(), span));
         }
         if decl.read_only && m.defined_count > 1 {
             let defs: Vec<(Rc<str>, Value)> = m
@@ -314,7 +318,8 @@ fn option_raw(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> 
                 .collect();
             return Err(error(
                 format!(
-                    "The option `{path}' is read-only, but it's set multiple times.{}",
+                    "The option `{}' is read-only, but it's set multiple times.{}",
+                    path(),
                     show::show_defs(ev, &defs)
                 ),
                 m.defs[0].span,
@@ -324,7 +329,7 @@ fn option_raw(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> 
         let v = merge::check_and_merge(ev, Syms::get(), &loc, &decl.ty, &m.defs, span)?;
         ev.force(&v)
     };
-    run(ev).map_err(|e| e.with_frame(span, format!("while evaluating the option `{path}':")))
+    run(ev).map_err(|e| e.with_frame(span, format!("while evaluating the option `{}':", path())))
 }
 
 fn options_node(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
