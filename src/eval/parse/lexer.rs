@@ -334,7 +334,13 @@ impl Lexer<'_> {
             self.pos += 3;
             return Some(Some((Tok::Ellipsis, start)));
         }
-        let shape = self.shape();
+        // Only text starting with a path character, `<` or `~` can be a path, a search
+        // path or a URI.
+        let shape = if is_path_char(first) || first == b'<' || first == b'~' {
+            self.shape()
+        } else {
+            None
+        };
         self.pos += 1;
         if first == b'/' && self.peek() == Some(b'/') {
             self.pos += 1;
@@ -518,17 +524,27 @@ impl Lexer<'_> {
                     }
                     n
                 };
-                let after = &self.text[self.pos + n..];
-                let mut chars = after.chars();
-                match (chars.next(), chars.next()) {
-                    (Some('/'), Some('/' | '*')) => None,
-                    (Some('/'), Some(c)) if !c.is_whitespace() => Some(Shape::Rel),
-                    (Some('>'), _) => Some(Shape::Search),
-                    (Some(':'), Some(c))
-                        if c.is_ascii() && is_uri_char(c as u8) && !rest[..n].contains(&b'_') =>
-                    {
-                        Some(Shape::Uri)
-                    }
+                // The two characters after the run (only the second can be non-ASCII
+                // where it matters: after a `/`).
+                let end = self.pos + n;
+                match self.bytes.get(end) {
+                    Some(b'/') => match self.bytes.get(end + 1) {
+                        Some(b'/' | b'*') | None => None,
+                        Some(&b) if b < 0x80 => {
+                            (!(b as char).is_whitespace()).then_some(Shape::Rel)
+                        }
+                        Some(_) => {
+                            let c = self.text[end + 1..].chars().next();
+                            c.is_some_and(|c| !c.is_whitespace()).then_some(Shape::Rel)
+                        }
+                    },
+                    Some(b'>') => Some(Shape::Search),
+                    Some(b':') => match self.bytes.get(end + 1) {
+                        Some(&b) if is_uri_char(b) && !rest[..n].contains(&b'_') => {
+                            Some(Shape::Uri)
+                        }
+                        _ => None,
+                    },
                     _ => None,
                 }
             }
