@@ -61,7 +61,7 @@ pub(crate) fn opt_decl(
     let mut ty: Option<(Value, Rc<str>)> = None;
     let mut default: Option<(Def, Rc<str>)> = None;
     let mut attrs = Rc::new(Attrs::new());
-    let mut files = Vec::new();
+    let mut files = Vec::with_capacity(decls.len());
     for d in &decls {
         files.push((d.file.clone(), d.span));
         if let Some(t) = d.attrs.get(syms.type_attr) {
@@ -326,8 +326,12 @@ pub(crate) fn finalise(
     if all.iter().any(|d| d.2 != DEFAULT_ORDER) {
         all.sort_by_key(|d| d.2);
     }
+    // Kept for as long as the evaluation: exactly as large as needed (collecting in
+    // place would keep the larger buffer of `all`).
+    let mut kept = Vec::with_capacity(all.len());
+    kept.extend(all.into_iter().map(|d| d.0));
     Ok(Merged {
-        defs: all.into_iter().map(|d| d.0).collect(),
+        defs: kept,
         highest_prio: highest,
         defined_count,
     })
