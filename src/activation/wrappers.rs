@@ -103,7 +103,10 @@ fn allow_setuid(base: &Path, report: &mut dyn FnMut(&str)) -> ActivationResult<(
         Some("mode=755,size=50%"),
     )
     .map_err(|e| io_error("mounting a tmpfs (without nosuid) on", base)(e.into()))?;
-    report(&format!("{}: mounted a tmpfs that allows setuid", base.display()));
+    report(&format!(
+        "{}: mounted a tmpfs that allows setuid",
+        base.display()
+    ));
     Ok(())
 }
 
