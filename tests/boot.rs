@@ -1,15 +1,21 @@
-//! A whole system, built and booted: `sysrebuild build-vm -f examples/server.nix` against
-//! the Debian archive pinned from this machine's apt lists (packages fetched with
-//! `apt-get download`), in a relocated store, then `result/bin/run-web-vm` started headless
-//! (KVM only if its probe shows it works, TCG otherwise). The VM's boot report
-//! (`sysrebuild.boot-report` on the kernel command line, see
-//! `modules/virtualisation/qemu-vm.nix`) must show no failed unit, no job left, and sshd
-//! (port 2222) and nginx (port 80) listening.
+//! Whole systems, built and booted, against the Debian archive pinned from this machine's
+//! apt lists (packages fetched with `apt-get download`), in one relocated store shared by
+//! the tests of this file (built once, then reused):
+//!
+//! - `sysrebuild build-vm -f examples/server.nix`, then `result/bin/run-web-vm` started
+//!   headless (KVM only if its probe shows it works, TCG otherwise). The VM's boot report
+//!   (`sysrebuild.boot-report` on the kernel command line, see
+//!   `modules/virtualisation/qemu-vm.nix`) must show no failed unit, no job left, and sshd
+//!   (port 2222) and nginx (port 80) listening.
+//! - every test of `vm-tests/` with `sysrebuild vm-test`.
+//!
+//! The VMs run one at a time (a 2-core machine boots one guest under TCG in 15–40 s; two
+//! at once only make both slower and the waits less predictable).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sysrebuild");
@@ -23,6 +29,86 @@ fn repo() -> PathBuf {
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The directory holding the shared store (`store/`) and its lock file
+/// (`sysrebuild.lock`, written by `pkgs update`); made once per test process.
+fn workdir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let update = Command::new(BIN)
+            .args(["pkgs", "update", "--store", "store", "--suite", "bookworm"])
+            .current_dir(dir.path())
+            .output()
+            .expect("run sysrebuild pkgs update");
+        assert!(update.status.success(), "{}", stderr(&update));
+        dir
+    })
+    .path()
+}
+
+/// Held while a test builds into the shared store and runs its VMs.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    // A test that failed while holding the lock leaves nothing the next one depends on.
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs `sysrebuild vm-test vm-tests/NAME.nix` in the shared store; fails with its report
+/// (the failing step, its output, the serial consoles' tails) when the test fails.
+fn vm_test(name: &str) {
+    let _turn = one_at_a_time();
+    let dir = workdir();
+    let out = dir.join(format!("out-{name}"));
+    let file = repo().join(format!("vm-tests/{name}.nix"));
+    let start = Instant::now();
+    let run = Command::new(BIN)
+        .args(["vm-test", "--store", "store", "--timeout", "900", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .current_dir(dir)
+        // The package set finds ./sysrebuild.lock through $PWD, as in a shell.
+        .env("PWD", dir)
+        .env_remove("SYSREBUILD_LOCK")
+        .env_remove("SYSREBUILD_STORE")
+        .output()
+        .expect("run sysrebuild vm-test");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    eprintln!(
+        "vm-test {name}: {:?} in all (build and run)",
+        start.elapsed()
+    );
+    assert!(
+        run.status.success(),
+        "vm-test {name} failed:\n{stdout}\n{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn vm_test_boot() {
+    vm_test("boot");
+}
+
+#[test]
+fn vm_test_server() {
+    vm_test("server");
+}
+
+#[test]
+fn vm_test_users() {
+    vm_test("users");
+}
+
+#[test]
+fn vm_test_services() {
+    vm_test("services");
+}
+
+#[test]
+fn vm_test_firewall() {
+    vm_test("firewall");
 }
 
 /// Kills QEMU when the test ends, however it ends.
@@ -117,17 +203,21 @@ fn boot_and_report(script: &Path, dir: &Path) -> Result<BootReport, String> {
 
 #[test]
 fn server_example_boots_with_sshd_and_nginx_listening() {
+    let _turn = one_at_a_time();
     let dir = tempfile::tempdir().expect("temp dir");
-    let update = Command::new(BIN)
-        .args(["pkgs", "update", "--store", "store", "--suite", "bookworm"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run sysrebuild pkgs update");
-    assert!(update.status.success(), "{}", stderr(&update));
+    // The shared store and lock, with this test's own result link and disk image.
+    std::fs::copy(
+        workdir().join("sysrebuild.lock"),
+        dir.path().join("sysrebuild.lock"),
+    )
+    .expect("copy the lock file");
+    let store = workdir().join("store");
 
     let config = repo().join("examples/server.nix");
     let build = Command::new(BIN)
-        .args(["build-vm", "-j", "4", "--store", "store", "-f"])
+        .args(["build-vm", "-j", "4", "--store"])
+        .arg(&store)
+        .arg("-f")
         .arg(&config)
         .current_dir(dir.path())
         // The package set finds ./sysrebuild.lock through $PWD, as in a shell.

@@ -103,9 +103,12 @@ enum Command {
     Pkgs(pkgs_cmd::PkgsCommand),
     /// Run a VM test: boot its nodes in QEMU on a private network and run its script.
     ///
-    /// FILE evaluates to `{ name; nodes.<node>.vm = { kernel; initrd; cmdline; } or
-    /// { runScript; }; testScript; }`. Each failing step reports the command, its output
-    /// and the end of every node's serial log. See vm-tests/README.md.
+    /// FILE evaluates to `{ name; nodes.<node> = { configuration… }; testScript; }`: each
+    /// node's configuration is built into a VM in the store (`--store`, which needs
+    /// ./sysrebuild.lock as `build` does). A node may instead give its VM directly
+    /// (`nodes.<node>.vm = { kernel; initrd; cmdline; }` or `{ runScript; }`). Each failing
+    /// step reports the command, its output and the end of every node's serial log. See
+    /// vm-tests/README.md.
     ///
     /// Example: sysrebuild vm-test vm-tests/boot.nix --timeout 600
     VmTest(vm_test_cmd::VmTestCommand),

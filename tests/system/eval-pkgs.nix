@@ -5,6 +5,7 @@ let
 in {
   writeText = name: text: mk name { inherit text; };
   writeShellScript = name: text: mk name { inherit text; };
+  writeTextFile = { name, text, ... }: mk name { inherit text; };
   runCommand = name: env: script: mk name (env // { inherit script; });
   buildEnv = { name, paths, ... }: mk name { inherit paths; };
   linkFarm = name: entries: mk name { entries = builtins.toJSON entries; };

@@ -11,11 +11,18 @@ let
 
   lines = description: mkOption { type = types.lines; default = ""; inherit description; };
 
-  # A shell script for one step of a service; `set -e` as NixOS's scripts have.
-  makeScript = name: text: pkgs.writeShellScript name ''
-    set -e
-    ${text}
-  '';
+  # A shell script for one step of a service, run by bash with `set -e`, as NixOS's are.
+  # (Not `writeShellScript`: its busybox sh, made for the build sandbox, would run its own
+  # applets in place of the system's programs, `ls` or `poweroff`, whatever PATH says.)
+  makeScript = name: text: pkgs.writeTextFile {
+    inherit name;
+    executable = true;
+    text = ''
+      #!${pkgs.bash}/bin/bash
+      set -e
+      ${text}
+    '';
+  };
 
   # Where a package's programs are: Debian packages install below usr/.
   binDirs = p: [ "${p}/bin" "${p}/sbin" "${p}/usr/bin" "${p}/usr/sbin" ];
@@ -42,7 +49,7 @@ let
         example = { Type = "oneshot"; User = "nobody"; };
         description = "Settings of the `[Service]` section.";
       };
-      script = lines "The service's main program, as shell commands (`ExecStart=`).";
+      script = lines "The service's main program, as bash commands run with `set -e` (`ExecStart=`).";
       scriptArgs = mkOption {
         type = types.str;
         default = "";
