@@ -66,8 +66,10 @@ pub enum ExprKind {
     Select {
         subject: ExprRef,
         path: Box<[AttrKey]>,
-        default: Option<ExprRef>,
     },
+    /// `e.a.b or default` (rarer than a plain selection, so kept out of line: every
+    /// expression is as large as the largest form).
+    SelectOr(&'static SelectOr),
     HasAttr {
         subject: ExprRef,
         path: Box<[AttrKey]>,
@@ -113,6 +115,13 @@ pub enum ExprKind {
     InterpolatePath(Box<[ExprRef]>),
     /// `__curPos`.
     CurPos,
+}
+
+/// A selection with a default.
+pub struct SelectOr {
+    pub subject: ExprRef,
+    pub path: Box<[AttrKey]>,
+    pub default: ExprRef,
 }
 
 /// A function.
@@ -181,3 +190,6 @@ pub struct DynamicAttr {
 pub fn alloc(kind: ExprKind, span: Span) -> ExprRef {
     Box::leak(Box::new(Expr { kind, span }))
 }
+
+// Every expression of every parsed file stays in memory for the whole run: keep them small.
+const _: () = assert!(std::mem::size_of::<Expr>() <= 48);

@@ -6,8 +6,8 @@
 //! the syntax tree again.
 
 use super::ir::{
-    AttrKey, AttrsDef, DynamicAttr, ExprKind, ExprRef, Formal, LambdaDef, Param, StaticAttr, Var,
-    alloc,
+    AttrKey, AttrsDef, DynamicAttr, ExprKind, ExprRef, Formal, LambdaDef, Param, SelectOr,
+    StaticAttr, Var, alloc,
 };
 use super::parse::ast::{
     Attr, AttrKind, Entry, Lambda, LambdaParam, Literal, Node, NodeKind, PathFlavour, StrPart,
@@ -238,10 +238,13 @@ impl<'g> Lowerer<'g> {
                     Some(d) => Some(self.lower(*d)?),
                     None => None,
                 };
-                ExprKind::Select {
-                    subject,
-                    path,
-                    default,
+                match default {
+                    Some(default) => ExprKind::SelectOr(Box::leak(Box::new(SelectOr {
+                        subject,
+                        path,
+                        default,
+                    }))),
+                    None => ExprKind::Select { subject, path },
                 }
             }
             NodeKind::HasAttr { subject, path } => {
@@ -265,7 +268,6 @@ impl<'g> Lowerer<'g> {
                 ExprKind::Select {
                     subject: set,
                     path: Box::new([AttrKey::Static(Symbol::intern("body"))]),
-                    default: None,
                 }
             }
             NodeKind::LetIn(entries, body) => return self.lower_let(entries, *body, span),
@@ -749,7 +751,6 @@ impl<'g> Lowerer<'g> {
                 ExprKind::Select {
                     subject: sources[i],
                     path: Box::new([AttrKey::Static(sym)]),
-                    default: None,
                 },
                 attr.span,
             )),

@@ -313,11 +313,10 @@ impl Evaluator {
         let span = expr.span;
         match &expr.kind {
             ExprKind::SearchPath(p) => self.find_in_search_path(p, span),
-            ExprKind::Select {
-                subject,
-                path,
-                default,
-            } => self.eval_select(subject, path, *default, env, span),
+            ExprKind::Select { subject, path } => self.eval_select(subject, path, None, env, span),
+            ExprKind::SelectOr(s) => {
+                self.eval_select(s.subject, &s.path, Some(s.default), env, span)
+            }
             ExprKind::HasAttr { subject, path } => {
                 let mut v = self.eval(subject, env)?;
                 for (i, key) in path.iter().enumerate() {
