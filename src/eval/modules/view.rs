@@ -33,6 +33,7 @@ native!(OPTION_RAW, 2, option_raw);
 native!(OPTIONS_NODE, 2, options_node);
 native!(OPTION_INFO, 3, option_info);
 native!(CHECKED, 2, checked_config);
+native!(OPTION_LOC, 2, option_loc);
 
 /// `{ config, options, _module }` of evaluation `id`.
 pub(crate) fn result_set(ev: &mut Evaluator, id: usize) -> Value {
@@ -301,9 +302,9 @@ fn option_value(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
 /// An option's merged value, before `apply`.
 fn option_raw(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
     let (st, n) = ids(ev, a, span)?;
-    let path_parts = st.borrow().path(n);
-    // The displayed path is only needed for messages: built then.
-    let path = || show::option_path(&path_parts);
+    // The option's path is only needed for messages and by merge functions that look
+    // at `loc`: built then.
+    let path = || show::option_path(&st.borrow().path(n));
     let run = |ev: &mut Evaluator| -> EvalResult<Value> {
         let decl = merge::opt_decl(ev, &st, n)?;
         let m = merged(ev, &st, n)?;
@@ -325,11 +326,17 @@ fn option_raw(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> 
                 m.defs[0].span,
             ));
         }
-        let loc = loc_value(&path_parts);
+        let loc = lazy(&OPTION_LOC, vec![a[0].clone()], a[1].clone());
         let v = merge::check_and_merge(ev, Syms::get(), &loc, &decl.ty, &m.defs, span)?;
         ev.force(&v)
     };
     run(ev).map_err(|e| e.with_frame(span, format!("while evaluating the option `{}':", path())))
+}
+
+/// An option's `loc`: its path as a list of names.
+fn option_loc(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
+    let (st, n) = ids(ev, a, span)?;
+    Ok(loc_value(&st.borrow().path(n)))
 }
 
 fn options_node(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
