@@ -273,6 +273,8 @@ const SNIPPETS: &[&str] = &[
     "\u{a0}1",
     "1\u{2028}",
     "\t\r\n1\n",
+    // the shape of the module benchmark's files
+    "{ config, lib, ... }:\nlet cfg = config.m0; in {\n  options.m0 = {\n    o0 = lib.mkOption { type = lib.types.bool; default = false; description = \"flag 0\"; };\n    o5 = lib.mkOption { type = lib.types.attrsOf (lib.types.submodule { options.value = lib.mkOption { type = lib.types.int; default = 0; }; }); default = { }; };\n  };\n  config.m0 = {\n    o1 = lib.mkIf (!cfg.o0) \"v0-${toString config.m1.o1}\";\n    o2 = lib.mkMerge [ [ \"a\" ] (lib.mkBefore [ \"first\" ]) (lib.mkAfter [ \"last\" ]) ];\n    o3 = lib.mkIf cfg.o0 (lib.mkForce (97 + 0));\n    o4.inst = { value = 95; };\n  };\n}\n",
     // errors rnix reports (the fast parser must give up on all of these)
     "",
     "(",
