@@ -37,9 +37,35 @@ probeKvm() {
         -append "console=ttyS0 panic=-1 root=/dev/nonexistent" >/dev/null 2>&1 || return 1
     grep -q "Kernel panic" "$log" 2>/dev/null
 }
+# The answer holds until the host reboots: it is kept (with `sysrebuild vm-test`'s, same
+# file and format: boot id, kvm or tcg, reason) for this user.
+if [ -d "$XDG_RUNTIME_DIR" ]; then probeDir="$XDG_RUNTIME_DIR"; else probeDir="${TMPDIR:-/tmp}"; fi
+probeCache="$probeDir/sysrebuild-kvm-probe-$(id -u)"
+bootId="$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || true)"
+cachedAccel() {
+    [ -n "$bootId" ] && [ -f "$probeCache" ] && [ ! -L "$probeCache" ] && [ -O "$probeCache" ] || return 1
+    [ "$(sed -n 1p "$probeCache")" = "$bootId" ] || return 1
+    case "$(sed -n 2p "$probeCache")" in
+        kvm) echo kvm ;;
+        tcg) echo tcg ;;
+        *) return 1 ;;
+    esac
+}
 accel="$QEMU_ACCEL"
 if [ -z "$accel" ]; then
-    if probeKvm; then accel=kvm; else accel=tcg; fi
+    if accel="$(cachedAccel)"; then
+        :
+    else
+        if probeKvm; then
+            accel=kvm reason="KVM booted the kernel within 10 s"
+        else
+            accel=tcg reason="KVM did not boot the kernel within 10 s (or /dev/kvm is not usable)"
+        fi
+        if [ -n "$bootId" ]; then
+            printf '%s\n%s\n%s\n' "$bootId" "$accel" "$reason" > "$probeCache.$$" 2>/dev/null \
+                && mv -f "$probeCache.$$" "$probeCache" 2>/dev/null || rm -f "$probeCache.$$"
+        fi
+    fi
 fi
 rm -f "$tmp/kvm-probe.log"
 cpu=max

@@ -20,7 +20,7 @@ use crate::eval::source::Span;
 use crate::eval::symbol::Symbol;
 use crate::eval::value::{Attrs, Value};
 use crate::vmtest::driver::{RunOptions, TestSpec, run, script_start_line};
-use crate::vmtest::kvm_probe::{PROBE_TIMEOUT, choose_accel};
+use crate::vmtest::kvm_probe::{PROBE_TIMEOUT, choose_accel_cached};
 use crate::vmtest::{Accel, NodeStart};
 
 /// Options of `sysrebuild vm-test` (documented on the subcommand in `cli/mod.rs`).
@@ -89,7 +89,7 @@ impl VmTestCommand {
             timeout: Duration::from_secs(self.timeout),
             accel: match self.accel {
                 AccelArg::Auto => {
-                    let probe = choose_accel(&out_dir.join("kvm-probe"), PROBE_TIMEOUT);
+                    let probe = choose_accel_cached(&out_dir.join("kvm-probe"), PROBE_TIMEOUT);
                     let name = match probe.accel {
                         Accel::Kvm => "kvm",
                         Accel::Tcg => "tcg",

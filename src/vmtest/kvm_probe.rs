@@ -4,6 +4,11 @@
 //! `kvm_probe.S`) that switches from real mode to protected mode and then to long mode,
 //! writes `L` and a newline to the serial port and exits QEMU through `isa-debug-exit`.
 //! KVM is used only when that line arrives within the time limit.
+//!
+//! The answer holds until the host reboots, so it is kept for the boot
+//! ([`choose_accel_cached`]) in `$XDG_RUNTIME_DIR` (else the temporary directory), in
+//! `sysrebuild-kvm-probe-<uid>`: the kernel's boot id, `kvm` or `tcg`, and the reason, one
+//! per line. The VM scripts of `build-vm` read and write the same file.
 
 use std::io::Read;
 use std::path::Path;
@@ -82,6 +87,83 @@ pub fn choose_accel(work_dir: &Path, limit: Duration) -> ProbeResult {
     }
 }
 
+/// Like [`choose_accel`], but a result probed earlier since the host booted (by
+/// sysrebuild or a `build-vm` script of this user) is used without probing again.
+pub fn choose_accel_cached(work_dir: &Path, limit: Duration) -> ProbeResult {
+    let cache = cache_file();
+    let boot_id = current_boot_id();
+    if let (Some(cache), Some(boot_id)) = (&cache, &boot_id)
+        && let Some(found) = read_cache(cache, boot_id)
+    {
+        return found;
+    }
+    let result = choose_accel(work_dir, limit);
+    if let (Some(cache), Some(boot_id)) = (&cache, &boot_id) {
+        // Only a cache: a failure to write it costs the next run a probe, nothing else.
+        let _ = write_cache(cache, boot_id, &result);
+    }
+    result
+}
+
+/// Where the probe's result is kept for this user.
+fn cache_file() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(std::path::PathBuf::from)
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(std::env::temp_dir);
+    Some(dir.join(format!(
+        "sysrebuild-kvm-probe-{}",
+        nix::unistd::getuid().as_raw()
+    )))
+}
+
+fn current_boot_id() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// The cached result, if the file is this user's and from this boot.
+fn read_cache(path: &Path, boot_id: &str) -> Option<ProbeResult> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.uid() != nix::unistd::getuid().as_raw() {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != boot_id {
+        return None;
+    }
+    let accel = match lines.next()? {
+        "kvm" => Accel::Kvm,
+        "tcg" => Accel::Tcg,
+        _ => return None,
+    };
+    let reason = lines.next().unwrap_or("").to_owned();
+    Some(ProbeResult {
+        accel,
+        reason: format!(
+            "{reason}; probed earlier since the host booted, kept in {}",
+            path.display()
+        ),
+    })
+}
+
+fn write_cache(path: &Path, boot_id: &str, result: &ProbeResult) -> std::io::Result<()> {
+    let accel = match result.accel {
+        Accel::Kvm => "kvm",
+        Accel::Tcg => "tcg",
+    };
+    let reason = result.reason.replace('\n', " ");
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, format!("{boot_id}\n{accel}\n{reason}\n"))?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
 /// Boots the probe guest with accelerator `accel`; returns how long it took, or why it
 /// failed.
 pub fn boot_probe(work_dir: &Path, accel: &str, limit: Duration) -> Result<Duration, String> {
@@ -156,6 +238,27 @@ pub fn boot_probe(work_dir: &Path, accel: &str, limit: Duration) -> Result<Durat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cached_result_holds_for_its_boot_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        let result = ProbeResult {
+            accel: Accel::Tcg,
+            reason: "KVM probe: the probe guest did not boot within 10s".into(),
+        };
+        write_cache(&cache, "boot-1", &result).unwrap();
+        let found = read_cache(&cache, "boot-1").expect("cached");
+        assert_eq!(found.accel, Accel::Tcg);
+        assert!(
+            found
+                .reason
+                .starts_with("KVM probe: the probe guest did not boot")
+        );
+        assert!(read_cache(&cache, "boot-2").is_none());
+        std::fs::write(&cache, "boot-1\nfast\n").unwrap();
+        assert!(read_cache(&cache, "boot-1").is_none());
+    }
 
     #[test]
     fn the_image_jumps_from_the_reset_vector_to_the_code() {
