@@ -18,6 +18,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
+#[path = "support/pinned_archive.rs"]
+mod pinned_archive;
+
 const BIN: &str = env!("CARGO_BIN_EXE_sysrebuild");
 
 /// How long the VM may take from start to its boot report (TCG on 2 busy cores).
@@ -35,17 +38,7 @@ fn stderr(out: &std::process::Output) -> String {
 /// (`sysrebuild.lock`, written by `pkgs update`); made once per test process.
 fn workdir() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let update = Command::new(BIN)
-            .args(["pkgs", "update", "--store", "store", "--suite", "bookworm"])
-            .current_dir(dir.path())
-            .output()
-            .expect("run sysrebuild pkgs update");
-        assert!(update.status.success(), "{}", stderr(&update));
-        dir
-    })
-    .path()
+    DIR.get_or_init(|| pinned_archive::pinned_dir(BIN)).path()
 }
 
 /// Held while a test builds into the shared store and runs its VMs.

@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 
 #[path = "support/http_server.rs"]
 mod http_server;
+#[path = "support/pinned_archive.rs"]
+mod pinned_archive;
 
 use http_server::Server;
 use sysrebuild::debfile::ar::write_archive;
@@ -708,13 +710,7 @@ fn sysrebuild_package_holds_the_binary_and_its_nix_files() {
 #[test]
 fn environment_of_six_archive_packages_builds_and_every_program_runs() {
     let (_, debs) = real_debs();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let update = Command::new(BIN)
-        .args(["pkgs", "update", "--store", "store", "--suite", "bookworm"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run sysrebuild pkgs update");
-    assert!(update.status.success(), "{}", stderr(&update));
+    let dir = pinned_archive::pinned_dir(BIN);
     let (ld_dir, ld) = match std::env::consts::ARCH {
         "x86_64" => ("x86_64-linux-gnu", "ld-linux-x86-64.so.2"),
         "aarch64" => ("aarch64-linux-gnu", "ld-linux-aarch64.so.1"),

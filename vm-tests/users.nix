@@ -2,17 +2,7 @@
 # hashed and initial passwords (checked by logging in over ssh with them), authorized
 # keys, system users, and sudo for members of wheel.
 let
-  # A key pair made for this test only (never use it elsewhere).
-  bobKey = ''
-    -----BEGIN OPENSSH PRIVATE KEY-----
-    b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
-    QyNTUxOQAAACBinxC3rZM9+8la1s97pGP/+k9yjbz6hXZgF2StwPKGnwAAAJDYC5p92Aua
-    fQAAAAtzc2gtZWQyNTUxOQAAACBinxC3rZM9+8la1s97pGP/+k9yjbz6hXZgF2StwPKGnw
-    AAAEBI2G5zKSLEqh48tAJ93nGudik850JiiWTT6DrKkX/EXmKfELetkz37yVrWz3ukY//6
-    T3KNvPqFdmAXZK3A8oafAAAAC3Rlc3RAY2xpZW50AQI=
-    -----END OPENSSH PRIVATE KEY-----
-  '';
-  bobPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGKfELetkz37yVrWz3ukY//6T3KNvPqFdmAXZK3A8oaf test@client";
+  key = import ./lib/test-key.nix;
 in
 {
   name = "users";
@@ -27,7 +17,7 @@ in
       extraGroups = [ "wheel" "media" ];
       # `openssl passwd -6 -salt vmtestsalt bob-secret`
       hashedPassword = "$6$vmtestsalt$QcvHCEu/oOK5jDW1kiyEusNATJbT8eSY./Jr7k/FvBHgWL/kSHfl2g9Bzogvmx0QwgqTerN5YhnsKb88vYLHl/";
-      openssh.authorizedKeys.keys = [ bobPublicKey ];
+      openssh.authorizedKeys.keys = [ key.publicKey ];
     };
     users.users.carol = {
       isNormalUser = true;
@@ -38,7 +28,7 @@ in
     security.sudo.enable = true;
     services.openssh.enable = true;
     environment.systemPackages = [ pkgs.openssh-client pkgs.sshpass ];
-    environment.etc."bob-key" = { text = bobKey; mode = "0600"; };
+    environment.etc."bob-key" = { text = key.privateKey; mode = "0600"; };
   };
   testScript = ''
     machine: wait_for_unit multi-user.target
