@@ -92,29 +92,29 @@ pub fn choose_accel(work_dir: &Path, limit: Duration) -> ProbeResult {
 pub fn choose_accel_cached(work_dir: &Path, limit: Duration) -> ProbeResult {
     let cache = cache_file();
     let boot_id = current_boot_id();
-    if let (Some(cache), Some(boot_id)) = (&cache, &boot_id)
-        && let Some(found) = read_cache(cache, boot_id)
+    if let Some(boot_id) = &boot_id
+        && let Some(found) = read_cache(&cache, boot_id)
     {
         return found;
     }
     let result = choose_accel(work_dir, limit);
-    if let (Some(cache), Some(boot_id)) = (&cache, &boot_id) {
+    if let Some(boot_id) = &boot_id {
         // Only a cache: a failure to write it costs the next run a probe, nothing else.
-        let _ = write_cache(cache, boot_id, &result);
+        let _ = write_cache(&cache, boot_id, &result);
     }
     result
 }
 
 /// Where the probe's result is kept for this user.
-fn cache_file() -> Option<std::path::PathBuf> {
+fn cache_file() -> std::path::PathBuf {
     let dir = std::env::var_os("XDG_RUNTIME_DIR")
         .map(std::path::PathBuf::from)
         .filter(|d| d.is_dir())
         .unwrap_or_else(std::env::temp_dir);
-    Some(dir.join(format!(
+    dir.join(format!(
         "sysrebuild-kvm-probe-{}",
         nix::unistd::getuid().as_raw()
-    )))
+    ))
 }
 
 fn current_boot_id() -> Option<String> {
