@@ -112,10 +112,9 @@ pub(crate) fn opt_decl(
         }
     };
     // The declaration as `options` shows it: with its (merged or default) type.
-    let same_type = matches!(
-        (attrs.get(syms.type_attr), &ty),
-        (Some(Value::Attrs(x)), Value::Attrs(y)) if Rc::ptr_eq(x, y)
-    );
+    let same_type = attrs
+        .get(syms.type_attr)
+        .is_some_and(|t| same_object(t, &ty));
     let shown = if same_type {
         attrs.clone()
     } else {
@@ -137,6 +136,15 @@ pub(crate) fn opt_decl(
     });
     st.borrow_mut().nodes[node as usize].decl = Some(decl.clone());
     Ok(decl)
+}
+
+/// Whether two values are the very same thunk or set (not merely equal).
+fn same_object(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Thunk(x), Value::Thunk(y)) => Rc::ptr_eq(x, y),
+        (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
 }
 
 fn already_declared(

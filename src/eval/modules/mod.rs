@@ -15,6 +15,7 @@
 
 mod collect;
 mod containers;
+mod memo;
 mod merge;
 mod show;
 mod tree;
@@ -33,6 +34,8 @@ use std::rc::Rc;
 #[derive(Default)]
 pub struct Registry {
     evals: Vec<Rc<RefCell<ModEval>>>,
+    /// Option types already built, by constructor and argument (see [`memo`]).
+    memo: memo::MemoTable,
 }
 
 impl Registry {
@@ -337,6 +340,12 @@ static PRIMOPS: &[PrimOp] = &[
         name: "mergeAttrsOf",
         arity: 3,
         func: containers::merge_attrs_of,
+        strict: false,
+    },
+    PrimOp {
+        name: "memoOnArgument",
+        arity: 2,
+        func: memo::memo_on_argument,
         strict: false,
     },
     PrimOp {
