@@ -48,27 +48,18 @@ let
     else if wrapped == null then null
     else f.type wrapped;
 
-  mkOptionType =
-    { name
-    , description ? null
-    , descriptionClass ? null
-    , check ? (x: true)
-    , merge ? mergeDefaultOption
-    , emptyValue ? { }
-    , getSubOptions ? prefix: { }
-    , getSubModules ? null
-    , substSubModules ? m: null
-    , typeMerge ? defaultTypeMerge functor
-    , functor ? defaultFunctor name
-    , deprecationMessage ? null
-    , nestedTypes ? { }
-    }: {
-      _type = "option-type";
-      inherit name check merge emptyValue getSubOptions getSubModules
-        substSubModules typeMerge functor deprecationMessage nestedTypes
-        descriptionClass;
-      description = if description == null then name else description;
-    };
+  # mkOptionType { name, description ? name, descriptionClass ? null, check ? (x: true),
+  #   merge ? mergeDefaultOption, emptyValue ? { }, getSubOptions ? (prefix: { }),
+  #   getSubModules ? null, substSubModules ? (m: null), typeMerge ? defaultTypeMerge functor,
+  #   functor ? defaultFunctor name, deprecationMessage ? null, nestedTypes ? { } }:
+  # the type set, `_type = "option-type"`. Built natively (one per declared type); the
+  # defaults written in Nix are handed over here.
+  mkOptionType = native.mkOptionType {
+    inherit mergeDefaultOption defaultFunctor defaultTypeMerge;
+    alwaysTrue = x: true;
+    noSubOptions = prefix: { };
+    noSubModules = m: null;
+  };
 
   isType = type: x: (x._type or "") == type;
   isOptionType = isType "option-type";

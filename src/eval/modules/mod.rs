@@ -14,6 +14,7 @@
 //! primop.
 
 mod collect;
+mod constructors;
 mod containers;
 mod memo;
 mod merge;
@@ -180,8 +181,6 @@ pub(crate) struct Node {
     pub decls: Vec<Decl>,
     pub defs: Vec<Def>,
     pub expanded: Expansion,
-    /// Definitions of names nothing declares.
-    pub unmatched: Vec<(Symbol, Def)>,
     /// The `config` value of this node (an option's merged-value thunk or a namespace set).
     pub config: Option<Value>,
     /// The `options` value of this node.
@@ -203,7 +202,6 @@ impl Node {
             decls: Vec::new(),
             defs: Vec::new(),
             expanded: Expansion::No,
-            unmatched: Vec::new(),
             config: None,
             options: None,
             decl: None,
@@ -237,6 +235,9 @@ pub(crate) struct ModEval {
     pub class: Option<String>,
     pub phase: Phase,
     pub nodes: Vec<Node>,
+    /// Definitions of names nothing declares, by the namespace node they are under (rare,
+    /// so kept out of the nodes).
+    pub unmatched: FxHashMap<u32, Vec<(Symbol, Def)>>,
     /// The freeform value (merged lazily), once computed.
     pub freeform: Option<Value>,
     /// Whether the undeclared-definitions check has passed.
@@ -343,6 +344,18 @@ static PRIMOPS: &[PrimOp] = &[
         strict: false,
     },
     PrimOp {
+        name: "mkOption",
+        arity: 1,
+        func: constructors::mk_option,
+        strict: false,
+    },
+    PrimOp {
+        name: "mkOptionType",
+        arity: 2,
+        func: constructors::mk_option_type,
+        strict: false,
+    },
+    PrimOp {
         name: "memoOnArgument",
         arity: 2,
         func: memo::memo_on_argument,
@@ -399,6 +412,7 @@ fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         class,
         phase: Phase::Fresh,
         nodes: vec![Node::new(Symbol::intern("<root>"), None)],
+        unmatched: FxHashMap::default(),
         freeform: None,
         checked: false,
         span,
