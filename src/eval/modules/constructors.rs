@@ -63,10 +63,12 @@ fn arguments(
     let Value::Attrs(attrs) = v else {
         return Err(ev.type_error("a set", &v, span));
     };
-    if let Some(extra) = attrs
-        .sorted_by_name()
-        .into_iter()
-        .find(|a| !allowed.contains(&a.name.as_str()))
+    let allowed_name = |a: &&Attr| allowed.contains(&a.name.as_str());
+    if !attrs.entries().iter().all(|a| allowed_name(&a))
+        && let Some(extra) = attrs
+            .sorted_by_name()
+            .into_iter()
+            .find(|a| !allowed_name(a))
     {
         return Err(EvalError::new(
             ErrorKind::Other,
