@@ -179,7 +179,10 @@ pub(crate) fn expand(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, node: u32) -
         list.reserve_exact(len);
         list.extend(defs.by_ref().take(len));
     }
-    s.nodes[node as usize].expanded = Expansion::Done;
+    let n = &mut s.nodes[node as usize];
+    n.expanded = Expansion::Done;
+    // The children have them now: this level's copies are never read again.
+    n.defs = Vec::new();
     Ok(())
 }
 

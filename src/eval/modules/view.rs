@@ -287,7 +287,12 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
     let r = merge::finalise(ev, syms, &path, &defs, default.as_ref());
     st.borrow_mut().nodes[n as usize].merging = false;
     let m = Rc::new(r?);
-    st.borrow_mut().nodes[n as usize].merged = Some(m.clone());
+    let mut s = st.borrow_mut();
+    let node = &mut s.nodes[n as usize];
+    node.merged = Some(m.clone());
+    // Everything later questions ask about the definitions is in the merge result: the
+    // raw definitions (with their mkIf/mkOverride wrappers) need not stay in memory.
+    node.defs = Vec::new();
     Ok(m)
 }
 
