@@ -175,8 +175,8 @@ fn namespace(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
 
 /// `config._module.freeformType`, read without building the `_module` namespace.
 fn freeform_type(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<Option<Value>> {
-    let v = {
-        let mut s = st.borrow_mut();
+    let f = {
+        let s = st.borrow();
         let syms = Syms::get();
         let Some(m) = s.nodes[0].children.get(&syms.module_).copied() else {
             return Ok(None);
@@ -188,11 +188,52 @@ fn freeform_type(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<Op
         else {
             return Ok(None);
         };
-        node_config(&mut s, f)
+        f
     };
-    match ev.force(&v)? {
+    let v = match internal_default(ev, st, f)? {
+        Some(default) => default,
+        None => {
+            let v = node_config(&mut st.borrow_mut(), f);
+            ev.force(&v)?
+        }
+    };
+    match v {
         Value::Null => Ok(None),
         t => Ok(Some(t)),
+    }
+}
+
+/// The value of an internal option (`_module.check`, `_module.freeformType`) that only
+/// its one declaration's `default` gives, without merging: every evaluation, one per
+/// submodule value too, reads these two and almost never defines them. `None` when it
+/// has definitions or more than one declaration (then it is merged as usual).
+fn internal_default(
+    ev: &mut Evaluator,
+    st: &Rc<RefCell<ModEval>>,
+    n: u32,
+) -> EvalResult<Option<Value>> {
+    let parent = st.borrow().nodes[n as usize].parent;
+    if let Some(p) = parent {
+        tree::expand(ev, st, p)?;
+    }
+    {
+        let s = st.borrow();
+        let node = &s.nodes[n as usize];
+        if node.merged.is_some() || !node.defs.is_empty() || node.decls.len() != 1 {
+            return Ok(None);
+        }
+    }
+    let decl = merge::opt_decl(ev, st, n)?;
+    if decl.apply.is_some() {
+        return Ok(None);
+    }
+    let Some((default, _)) = &decl.default else {
+        return Ok(None);
+    };
+    // Only plain defaults that every type of these options keeps as they are.
+    match ev.force(default)? {
+        v @ (Value::Null | Value::Bool(_)) => Ok(Some(v)),
+        _ => Ok(None),
     }
 }
 
@@ -506,8 +547,14 @@ fn check(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, syms: Syms, span: Span) 
             .and_then(|m| s.nodes[*m as usize].children.get(&syms.check).copied())
     };
     if let Some(c) = check_node {
-        let v = node_config(&mut st.borrow_mut(), c);
-        if !matches!(ev.force(&v)?, Value::Bool(true)) {
+        let v = match internal_default(ev, st, c)? {
+            Some(default) => default,
+            None => {
+                let v = node_config(&mut st.borrow_mut(), c);
+                ev.force(&v)?
+            }
+        };
+        if !matches!(v, Value::Bool(true)) {
             return Ok(());
         }
     }
