@@ -83,6 +83,15 @@ def bench_modules(args, tmp):
                f"import {out}/bench.nix {{ lib = {lib}; }}"]
         t, mem, _ = measure(cmd, dict(os.environ), args.runs)
         print(f"{f'{n}x{m}':<14} {n * m:>8} {t:>11.3f}s {mem / 1024:>8.1f}Mi")
+    # Submodule values: one module evaluation each (users.users.<name>,
+    # systemd.services.<name>).
+    print()
+    print(f"{'submodule values':<17} {'sysrebuild':>12} {'peak mem':>10}")
+    for n in (20000,):
+        cmd = [args.sysrebuild, "eval", "--strict", "--json", "--arg", "n", str(n),
+               str(ROOT / "scripts" / "bench" / "submodule-values.nix")]
+        t, mem, _ = measure(cmd, dict(os.environ), args.runs)
+        print(f"{n:<17} {t:>11.3f}s {mem / 1024:>8.1f}Mi")
 
 
 if __name__ == "__main__":
