@@ -203,11 +203,10 @@ impl<'g> Lowerer<'g> {
                     }
                 }
                 let func = self.lower(head)?;
-                let args = args_rev
-                    .into_iter()
-                    .rev()
-                    .map(|arg| self.lower(arg))
-                    .collect::<LResult<Vec<_>>>()?;
+                let mut args = Vec::with_capacity(args_rev.len());
+                for arg in args_rev.into_iter().rev() {
+                    args.push(self.lower(arg)?);
+                }
                 ExprKind::Apply {
                     func,
                     args: args.into_boxed_slice(),
@@ -272,10 +271,11 @@ impl<'g> Lowerer<'g> {
             }
             NodeKind::LetIn(entries, body) => return self.lower_let(entries, *body, span),
             NodeKind::List(items) => {
-                let items = items
-                    .into_iter()
-                    .map(|i| self.lower(i))
-                    .collect::<LResult<Vec<_>>>()?;
+                let mut lowered = Vec::with_capacity(items.len());
+                for item in items {
+                    lowered.push(self.lower(item)?);
+                }
+                let items = lowered;
                 ExprKind::List(items.into_boxed_slice())
             }
             NodeKind::Binary(op, lhs, rhs) => {
@@ -349,6 +349,24 @@ impl<'g> Lowerer<'g> {
     }
 
     fn lower_string(&mut self, parts: Vec<StrPart>, span: Span) -> LResult<ExprRef> {
+        // A string without interpolations (nearly all of them) is one literal: no
+        // expression per part.
+        if parts.iter().all(|p| matches!(p, StrPart::Literal(_))) {
+            let mut parts = parts.into_iter().filter_map(|p| match p {
+                StrPart::Literal(text) => Some(text),
+                StrPart::Interpolation(_) => None,
+            });
+            let text = match (parts.next(), parts.next()) {
+                (None, _) => String::new(),
+                (Some(only), None) => only,
+                (Some(first), Some(second)) => {
+                    let mut text = first + &second;
+                    parts.for_each(|p| text.push_str(&p));
+                    text
+                }
+            };
+            return Ok(alloc(ExprKind::Literal(Value::string(text)), span));
+        }
         let mut out = Vec::with_capacity(parts.len());
         for part in parts {
             match part {
@@ -360,10 +378,10 @@ impl<'g> Lowerer<'g> {
                 StrPart::Interpolation(e) => out.push(self.lower(e)?),
             }
         }
-        let kind = match out.len() {
-            0 => ExprKind::Literal(Value::string("")),
-            1 if matches!(out[0].kind, ExprKind::Literal(Value::String(_))) => {
-                let ExprKind::Literal(v) = &out[0].kind else {
+        // `"${"text"}"` is that text.
+        let kind = match out.as_slice() {
+            [only] if matches!(only.kind, ExprKind::Literal(Value::String(_))) => {
+                let ExprKind::Literal(v) = &only.kind else {
                     unreachable!()
                 };
                 ExprKind::Literal(v.clone())
@@ -422,7 +440,11 @@ impl<'g> Lowerer<'g> {
     }
 
     fn lower_attrpath(&mut self, path: Vec<Attr>) -> LResult<Box<[AttrKey]>> {
-        path.into_iter().map(|a| self.lower_attr_key(a)).collect()
+        let mut keys = Vec::with_capacity(path.len());
+        for attr in path {
+            keys.push(self.lower_attr_key(attr)?);
+        }
+        Ok(keys.into_boxed_slice())
     }
 
     fn lower_attr_key(&mut self, attr: Attr) -> LResult<AttrKey> {
