@@ -118,12 +118,9 @@ impl PendingAttrs {
         self.statics.push((name, attr));
         let len = self.statics.len();
         if len == INDEX_THRESHOLD + 1 {
-            self.index = self
-                .statics
-                .iter()
-                .enumerate()
-                .map(|(i, (n, _))| (*n, i))
-                .collect();
+            self.index.reserve(self.statics.capacity());
+            self.index
+                .extend(self.statics.iter().enumerate().map(|(i, (n, _))| (*n, i)));
         } else if len > INDEX_THRESHOLD + 1 {
             self.index.insert(name, len - 1);
         }
@@ -576,6 +573,8 @@ impl<'g> Lowerer<'g> {
         entries: Vec<Entry>,
         allow_dynamic: bool,
     ) -> LResult<()> {
+        // Most entries define one name each: room for all of them, and for their index.
+        pending.statics.reserve(entries.len());
         for entry in entries {
             match entry {
                 Entry::Inherit { from, attrs } => {
