@@ -223,6 +223,21 @@ impl<'g> Lowerer<'g> {
             NodeKind::Select {
                 subject,
                 path,
+                default: None,
+            } if let NodeKind::Ident(name) = subject.kind
+                && subject.start == expr.start
+                && let Some((depth, slot)) = self.local(name, 0) =>
+            {
+                ExprKind::SelectLocal {
+                    depth,
+                    slot,
+                    name_len: subject.end - subject.start,
+                    path: self.lower_attrpath(path)?,
+                }
+            }
+            NodeKind::Select {
+                subject,
+                path,
                 default,
             } => {
                 let subject = self.lower(*subject)?;
@@ -307,19 +322,29 @@ impl<'g> Lowerer<'g> {
         Ok(alloc(kind, span))
     }
 
-    /// Resolves a variable, skipping the `skip` innermost scopes (for `inherit`).
-    fn resolve(&self, name: Symbol, span: Span, skip: usize) -> LResult<ExprRef> {
-        let mut withs = Vec::new();
+    /// The environment depth and slot of `name` if a lexical scope binds it, skipping the
+    /// `skip` innermost scopes (`with` scopes never shadow a lexical binding).
+    fn local(&self, name: Symbol, skip: usize) -> Option<(u32, u32)> {
         for (depth, scope) in (skip as u32..).zip(self.scopes.iter().rev().skip(skip)) {
-            match scope {
-                Scope::Lexical(names) => {
-                    if let Some(slot) = names.slot(name) {
-                        return Ok(alloc(ExprKind::Var(Var::Local { depth, slot }), span));
-                    }
-                }
-                Scope::With => withs.push(depth),
+            if let Scope::Lexical(names) = scope
+                && let Some(slot) = names.slot(name)
+            {
+                return Some((depth, slot));
             }
         }
+        None
+    }
+
+    /// Resolves a variable, skipping the `skip` innermost scopes (for `inherit`).
+    fn resolve(&self, name: Symbol, span: Span, skip: usize) -> LResult<ExprRef> {
+        if let Some((depth, slot)) = self.local(name, skip) {
+            return Ok(alloc(ExprKind::Var(Var::Local { depth, slot }), span));
+        }
+        let withs: Vec<u32> = (skip as u32..)
+            .zip(self.scopes.iter().rev().skip(skip))
+            .filter(|(_, scope)| matches!(scope, Scope::With))
+            .map(|(depth, _)| depth)
+            .collect();
         if let Some(v) = self.globals.get(&name) {
             return Ok(alloc(ExprKind::Literal(v.clone()), span));
         }

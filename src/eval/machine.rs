@@ -314,6 +314,29 @@ impl Evaluator {
         match &expr.kind {
             ExprKind::SearchPath(p) => self.find_in_search_path(p, span),
             ExprKind::Select { subject, path } => self.eval_select(subject, path, None, env, span),
+            ExprKind::SelectLocal {
+                depth,
+                slot,
+                name_len,
+                path,
+            } => {
+                let subject = match env.ancestor(*depth).get(*slot as usize) {
+                    Some(Value::Thunk(t)) => self.force_thunk(t)?,
+                    Some(v) => v.clone(),
+                    None => {
+                        let var_span = Span {
+                            end: span.start + name_len,
+                            ..span
+                        };
+                        return Err(EvalError::new(
+                            ErrorKind::InfiniteRecursion,
+                            "infinite recursion encountered",
+                            var_span,
+                        ));
+                    }
+                };
+                self.select_path(subject, path, None, env, span)
+            }
             ExprKind::SelectOr(s) => {
                 self.eval_select(s.subject, &s.path, Some(s.default), env, span)
             }
@@ -775,7 +798,19 @@ impl Evaluator {
         env: &Rc<Env>,
         span: Span,
     ) -> EvalResult<Value> {
-        let mut v = self.eval(subject, env)?;
+        let v = self.eval(subject, env)?;
+        self.select_path(v, path, default, env, span)
+    }
+
+    /// Follows `path` from the value `v` (`default` if an attribute is missing).
+    fn select_path(
+        &mut self,
+        mut v: Value,
+        path: &[AttrKey],
+        default: Option<ExprRef>,
+        env: &Rc<Env>,
+        span: Span,
+    ) -> EvalResult<Value> {
         for key in path {
             let name = self.attr_key(key, env)?;
             let found = match (&v, name) {
