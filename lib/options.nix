@@ -7,12 +7,10 @@ let
 in
 rec {
   # An option declaration: the set a module puts under `options`.
-  mkOption =
-    { default ? null, defaultText ? null, example ? null, description ? null
-    , relatedPackages ? null, type ? null, apply ? null, internal ? null
-    , visible ? null, readOnly ? null
-    }@attrs:
-    attrs // { _type = "option"; };
+  # mkOption { default, defaultText, example, description, relatedPackages, type, apply,
+  #   internal, visible, readOnly } (all optional): the attributes given, with
+  # `_type = "option"`; any other attribute is an error. Native: it runs once per option.
+  mkOption = native.mkOption;
 
   # Whether a value is an option declaration.
   isOption = v: builtins.isAttrs v && (v._type or "") == "option";

@@ -15,6 +15,10 @@ let
 
   mergeDefinitions = native.mergeDefinitions;
 
+  # `memo f`: f, computing `f x` once for the very same argument (a type constructor's
+  # result only depends on its argument; see __sysrebuild.memoOnArgument).
+  memo = native.memoOnArgument;
+
   isStringLike = x: isString x || isPath x || x ? outPath || x ? __toString;
 
   # "(a b)" unless the type's description class reads well unparenthesised.
@@ -44,27 +48,18 @@ let
     else if wrapped == null then null
     else f.type wrapped;
 
-  mkOptionType =
-    { name
-    , description ? null
-    , descriptionClass ? null
-    , check ? (x: true)
-    , merge ? mergeDefaultOption
-    , emptyValue ? { }
-    , getSubOptions ? prefix: { }
-    , getSubModules ? null
-    , substSubModules ? m: null
-    , typeMerge ? defaultTypeMerge functor
-    , functor ? defaultFunctor name
-    , deprecationMessage ? null
-    , nestedTypes ? { }
-    }: {
-      _type = "option-type";
-      inherit name check merge emptyValue getSubOptions getSubModules
-        substSubModules typeMerge functor deprecationMessage nestedTypes
-        descriptionClass;
-      description = if description == null then name else description;
-    };
+  # mkOptionType { name, description ? name, descriptionClass ? null, check ? (x: true),
+  #   merge ? mergeDefaultOption, emptyValue ? { }, getSubOptions ? (prefix: { }),
+  #   getSubModules ? null, substSubModules ? (m: null), typeMerge ? defaultTypeMerge functor,
+  #   functor ? defaultFunctor name, deprecationMessage ? null, nestedTypes ? { } }:
+  # the type set, `_type = "option-type"`. Built natively (one per declared type); the
+  # defaults written in Nix are handed over here.
+  mkOptionType = native.mkOptionType {
+    inherit mergeDefaultOption defaultFunctor defaultTypeMerge;
+    alwaysTrue = x: true;
+    noSubOptions = prefix: { };
+    noSubModules = m: null;
+  };
 
   isType = type: x: (x._type or "") == type;
   isOptionType = isType "option-type";
@@ -320,7 +315,7 @@ let
         };
       };
 
-    listOf = elemType: mkOptionType {
+    listOf = memo (elemType: mkOptionType {
       name = "listOf";
       description = "list of ${phrase nounOrComposite elemType}";
       descriptionClass = "composite";
@@ -332,7 +327,7 @@ let
       substSubModules = m: types.listOf (elemType.substSubModules m);
       functor = defaultFunctor "listOf" // { wrapped = elemType; };
       nestedTypes.elemType = elemType;
-    };
+    });
 
     nonEmptyListOf = elemType:
       let list = types.addCheck (types.listOf elemType) (l: l != [ ]); in
@@ -342,8 +337,8 @@ let
         substSubModules = m: types.nonEmptyListOf (elemType.substSubModules m);
       };
 
-    attrsOf = elemType: attrsWith { inherit elemType; lazy = false; };
-    lazyAttrsOf = elemType: attrsWith { inherit elemType; lazy = true; };
+    attrsOf = memo (elemType: attrsWith { inherit elemType; lazy = false; });
+    lazyAttrsOf = memo (elemType: attrsWith { inherit elemType; lazy = true; });
 
     uniq = types.unique { message = ""; };
     unique = { message }: elemType: mkOptionType rec {
@@ -358,7 +353,7 @@ let
       nestedTypes.elemType = elemType;
     };
 
-    nullOr = elemType: mkOptionType rec {
+    nullOr = memo (elemType: mkOptionType rec {
       name = "nullOr";
       description = "null or ${phrase nounOrConjunction elemType}";
       descriptionClass = "conjunction";
@@ -375,9 +370,9 @@ let
       substSubModules = m: types.nullOr (elemType.substSubModules m);
       functor = defaultFunctor name // { wrapped = elemType; };
       nestedTypes.elemType = elemType;
-    };
+    });
 
-    functionTo = elemType: mkOptionType {
+    functionTo = memo (elemType: mkOptionType {
       name = "functionTo";
       description = "function that evaluates to a(n) ${phrase nounOrComposite elemType}";
       descriptionClass = "composite";
@@ -390,9 +385,9 @@ let
       substSubModules = m: types.functionTo (elemType.substSubModules m);
       functor = defaultFunctor "functionTo" // { wrapped = elemType; };
       nestedTypes.elemType = elemType;
-    };
+    });
 
-    either = t1: t2: mkOptionType rec {
+    either = memo (t1: memo (t2: mkOptionType rec {
       name = "either";
       description =
         if t1.descriptionClass or null == "nonRestrictiveClause"
@@ -412,7 +407,7 @@ let
       functor = defaultFunctor name // { wrapped = [ t1 t2 ]; };
       nestedTypes.left = t1;
       nestedTypes.right = t2;
-    };
+    }));
 
     oneOf = ts:
       if ts == [ ] then throw "types.oneOf needs at least one type in its argument"

@@ -1,6 +1,6 @@
 //! The `sysrebuild` command.
 
-#[global_allocator]
+#[cfg_attr(not(feature = "system-alloc"), global_allocator)]
 static GLOBAL: sysrebuild::alloc::MiMalloc = sysrebuild::alloc::MiMalloc;
 
 fn main() {

@@ -505,6 +505,13 @@ impl Evaluator {
                 def,
                 env: env.clone(),
             })),
+            // `lib.types.str`: when the subject and every set on the way are evaluated and
+            // have the attributes, the selected value (evaluated or not) is shared rather
+            // than wrapped in a new thunk. Nothing is forced, so this cannot fail.
+            ExprKind::Select { subject, path } => match known_select(subject, path, env) {
+                Some(v) => v,
+                None => Thunk::pending(expr, env.clone()),
+            },
             // Integer arithmetic on values that are already known is done at once, saving
             // a thunk (checked, so it cannot fail or diverge; overflow stays lazy).
             ExprKind::Binary { .. } => match known_arith(expr, env) {
@@ -542,15 +549,16 @@ impl Evaluator {
                 let result = self.eval(e, &env);
                 return self.finish_thunk(t, result, ThunkState::Pending(e, env));
             }
-            ThunkState::Apply(f, a) => {
+            ThunkState::Apply(app) => {
+                let (f, a) = &*app;
                 let result = self
-                    .force(&f)
+                    .force(f)
                     .and_then(|g| self.call(g, a.clone(), Span::NONE));
-                return self.finish_thunk(t, result, ThunkState::Apply(f, a));
+                return self.finish_thunk(t, result, ThunkState::Apply(app));
             }
-            ThunkState::Select(v, name) => {
-                let result = self.select_attr(&v, name, Span::NONE);
-                return self.finish_thunk(t, result, ThunkState::Select(v, name));
+            ThunkState::Select(sel) => {
+                let result = self.select_attr(&sel.0, sel.1, Span::NONE);
+                return self.finish_thunk(t, result, ThunkState::Select(sel));
             }
             ThunkState::Blackhole(span) => span,
             ThunkState::Evaluated(v) => {
@@ -1472,6 +1480,35 @@ fn known_int(expr: ExprRef, env: &Rc<Env>) -> Option<i64> {
             }
         }
         _ => None,
+    }
+}
+
+/// The value of `subject.a.b` if it can be found without evaluating anything: the subject
+/// is a variable, each set on the path is already evaluated and has the attribute. The
+/// last attribute's value is returned as it is (possibly a thunk, which is then shared).
+fn known_select(subject: ExprRef, path: &[AttrKey], env: &Rc<Env>) -> Option<Value> {
+    let ExprKind::Var(Var::Local { depth, slot }) = &subject.kind else {
+        return None;
+    };
+    let mut v = evaluated(env.ancestor(*depth).get(*slot as usize)?)?;
+    let (last, init) = path.split_last()?;
+    for key in init {
+        let (AttrKey::Static(name), Value::Attrs(attrs)) = (key, &v) else {
+            return None;
+        };
+        v = evaluated(attrs.get(*name)?)?;
+    }
+    let (AttrKey::Static(name), Value::Attrs(attrs)) = (last, &v) else {
+        return None;
+    };
+    attrs.get(*name).cloned()
+}
+
+/// `v` itself, or its value if it is an evaluated thunk; `None` for a pending thunk.
+fn evaluated(v: &Value) -> Option<Value> {
+    match v {
+        Value::Thunk(t) => t.evaluated(),
+        other => Some(other.clone()),
     }
 }
 

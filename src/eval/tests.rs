@@ -58,3 +58,23 @@ fn cyclic_values_hit_the_depth_limit() {
         matches!(eval("builtins.toXML (let x = [ x ]; in x)"), Err(e) if e.contains("nested too deeply"))
     );
 }
+
+/// A selection passed as an argument is shared when its sets are evaluated (no thunk), but
+/// stays lazy: nothing is forced, and a missing attribute fails only when it is used.
+#[test]
+fn selections_from_evaluated_sets_stay_lazy() {
+    assert_eq!(
+        eval(r#"let s = { a = throw "forced"; b.c = 2; }; f = x: 1; in builtins.seq s (f s.a)"#),
+        Ok("1".to_owned())
+    );
+    assert_eq!(
+        eval("let s = { b.c = 2; }; f = x: 1; in builtins.seq s (f s.missing.x)"),
+        Ok("1".to_owned())
+    );
+    assert_eq!(
+        eval("let s = { b.c = 2; }; in builtins.seq s.b ((x: x) s.b.c)"),
+        Ok("2".to_owned())
+    );
+    let err = eval("let s = { b = 1; }; in builtins.seq s ((x: x + 1) s.missing)").unwrap_err();
+    assert!(err.contains("attribute 'missing' missing"), "{err}");
+}

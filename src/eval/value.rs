@@ -293,10 +293,11 @@ pub struct Thunk(UnsafeCell<ThunkState>);
 pub enum ThunkState {
     /// An expression to evaluate in an environment.
     Pending(ExprRef, Rc<Env>),
-    /// A function application built by a builtin (`map f xs` elements).
-    Apply(Value, Value),
+    /// A function application built by a builtin (`map f xs` elements). Boxed, like
+    /// `Select`, so that the common states keep every thunk at 24 bytes.
+    Apply(Box<(Value, Value)>),
     /// Selecting an attribute of a value, lazily (`builtins.catAttrs`-like helpers).
-    Select(Value, Symbol),
+    Select(Box<(Value, Symbol)>),
     /// Being evaluated right now: forcing it again is an infinite recursion.
     Blackhole(Span),
     /// Done.
@@ -316,12 +317,12 @@ impl Thunk {
 
     /// A thunk for the application `f arg`.
     pub fn apply(f: Value, arg: Value) -> Value {
-        Value::Thunk(Thunk::new(ThunkState::Apply(f, arg)))
+        Value::Thunk(Thunk::new(ThunkState::Apply(Box::new((f, arg)))))
     }
 
     /// A thunk for `value.name`.
     pub fn select(value: Value, name: Symbol) -> Value {
-        Value::Thunk(Thunk::new(ThunkState::Select(value, name)))
+        Value::Thunk(Thunk::new(ThunkState::Select(Box::new((value, name)))))
     }
 
     /// The value if this thunk has been evaluated.
@@ -451,3 +452,6 @@ pub struct PrimOpApp {
     pub op: &'static PrimOp,
     pub args: Vec<Value>,
 }
+
+// Thunks are the most numerous heap objects of an evaluation.
+const _: () = assert!(std::mem::size_of::<ThunkState>() <= 24);

@@ -80,6 +80,7 @@ pub(crate) fn ensure_ready(ev: &mut Evaluator, id: usize) -> EvalResult<()> {
             s.nodes.truncate(1);
             s.nodes[0].children.clear();
             s.nodes[0].defs.clear();
+            s.unmatched.clear();
             Err(e)
         }
     }
@@ -143,6 +144,8 @@ fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
         }
     }
     let mut s = st.borrow_mut();
+    // Every declaration is in: the tree only grows again for freeform definitions.
+    s.nodes.shrink_to_fit();
     for &i in &order {
         let m = &loaded[i];
         let def = |value: Value| Def {

@@ -18,13 +18,14 @@ pub(crate) const OPTION_DEFAULT_PRIO: i64 = 1500;
 const DEFAULT_ORDER: i64 = 1000;
 
 /// An option's declarations merged into one.
+/// Where each declaration was written is not copied here: the node's `decls` have it.
 pub(crate) struct OptDecl {
     pub ty: Value,
-    pub default: Option<Def>,
+    /// The `default`, and the index in the node's `decls` of the declaration giving it.
+    pub default: Option<(Value, u32)>,
     pub apply: Option<Value>,
     pub read_only: bool,
     pub attrs: Rc<Attrs>,
-    pub files: Vec<(Rc<str>, Span)>,
 }
 
 /// A definition after discharging properties.
@@ -59,11 +60,9 @@ pub(crate) fn opt_decl(
     // The option's path is only needed for an error message: built then.
     let path = || st.borrow().path(node);
     let mut ty: Option<(Value, Rc<str>)> = None;
-    let mut default: Option<(Def, Rc<str>)> = None;
+    let mut default: Option<(Value, u32)> = None;
     let mut attrs = Rc::new(Attrs::new());
-    let mut files = Vec::with_capacity(decls.len());
-    for d in &decls {
-        files.push((d.file.clone(), d.span));
+    for (i, d) in decls.iter().enumerate() {
         if let Some(t) = d.attrs.get(syms.type_attr) {
             ty = Some(match ty {
                 None => (t.clone(), d.file.clone()),
@@ -77,18 +76,11 @@ pub(crate) fn opt_decl(
             });
         }
         if let Some(v) = d.attrs.get(syms.default) {
-            if let Some((_, prev_file)) = &default {
+            if let Some((_, prev)) = &default {
+                let prev_file = &decls[*prev as usize].file;
                 return Err(already_declared(&path(), &d.file, prev_file, d.span));
             }
-            default = Some((
-                Def {
-                    file: d.file.clone(),
-                    value: v.clone(),
-                    props: None,
-                    span: d.span,
-                },
-                d.file.clone(),
-            ));
+            default = Some((v.clone(), i as u32));
         }
         attrs = if decls.len() == 1 {
             d.attrs.clone()
@@ -112,10 +104,9 @@ pub(crate) fn opt_decl(
         }
     };
     // The declaration as `options` shows it: with its (merged or default) type.
-    let same_type = matches!(
-        (attrs.get(syms.type_attr), &ty),
-        (Some(Value::Attrs(x)), Value::Attrs(y)) if Rc::ptr_eq(x, y)
-    );
+    let same_type = attrs
+        .get(syms.type_attr)
+        .is_some_and(|t| same_object(t, &ty));
     let shown = if same_type {
         attrs.clone()
     } else {
@@ -129,14 +120,22 @@ pub(crate) fn opt_decl(
     };
     let decl = Rc::new(OptDecl {
         ty,
-        default: default.map(|d| d.0),
+        default,
         apply: attrs.get(syms.apply).cloned(),
         read_only,
         attrs: shown,
-        files,
     });
     st.borrow_mut().nodes[node as usize].decl = Some(decl.clone());
     Ok(decl)
+}
+
+/// Whether two values are the very same thunk or set (not merely equal).
+fn same_object(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Thunk(x), Value::Thunk(y)) => Rc::ptr_eq(x, y),
+        (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
 }
 
 fn already_declared(

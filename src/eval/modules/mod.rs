@@ -14,7 +14,9 @@
 //! primop.
 
 mod collect;
+mod constructors;
 mod containers;
+mod memo;
 mod merge;
 mod show;
 mod tree;
@@ -33,6 +35,8 @@ use std::rc::Rc;
 #[derive(Default)]
 pub struct Registry {
     evals: Vec<Rc<RefCell<ModEval>>>,
+    /// Option types already built, by constructor and argument (see [`memo`]).
+    memo: memo::MemoTable,
 }
 
 impl Registry {
@@ -177,8 +181,6 @@ pub(crate) struct Node {
     pub decls: Vec<Decl>,
     pub defs: Vec<Def>,
     pub expanded: Expansion,
-    /// Definitions of names nothing declares.
-    pub unmatched: Vec<(Symbol, Def)>,
     /// The `config` value of this node (an option's merged-value thunk or a namespace set).
     pub config: Option<Value>,
     /// The `options` value of this node.
@@ -200,7 +202,6 @@ impl Node {
             decls: Vec::new(),
             defs: Vec::new(),
             expanded: Expansion::No,
-            unmatched: Vec::new(),
             config: None,
             options: None,
             decl: None,
@@ -234,6 +235,9 @@ pub(crate) struct ModEval {
     pub class: Option<String>,
     pub phase: Phase,
     pub nodes: Vec<Node>,
+    /// Definitions of names nothing declares, by the namespace node they are under (rare,
+    /// so kept out of the nodes).
+    pub unmatched: FxHashMap<u32, Vec<(Symbol, Def)>>,
     /// The freeform value (merged lazily), once computed.
     pub freeform: Option<Value>,
     /// Whether the undeclared-definitions check has passed.
@@ -340,6 +344,24 @@ static PRIMOPS: &[PrimOp] = &[
         strict: false,
     },
     PrimOp {
+        name: "mkOption",
+        arity: 1,
+        func: constructors::mk_option,
+        strict: false,
+    },
+    PrimOp {
+        name: "mkOptionType",
+        arity: 2,
+        func: constructors::mk_option_type,
+        strict: false,
+    },
+    PrimOp {
+        name: "memoOnArgument",
+        arity: 2,
+        func: memo::memo_on_argument,
+        strict: false,
+    },
+    PrimOp {
         name: "mergeEqualOption",
         arity: 2,
         func: merge::merge_equal_option_primop,
@@ -390,6 +412,7 @@ fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         class,
         phase: Phase::Fresh,
         nodes: vec![Node::new(Symbol::intern("<root>"), None)],
+        unmatched: FxHashMap::default(),
         freeform: None,
         checked: false,
         span,

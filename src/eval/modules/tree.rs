@@ -157,7 +157,7 @@ pub(crate) fn expand(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, node: u32) -
     for (name, def) in out {
         match s.nodes[node as usize].children.get(&name).copied() {
             Some(c) => push_one(&mut s.nodes[c as usize].defs, def),
-            None => s.nodes[node as usize].unmatched.push((name, def)),
+            None => s.unmatched.entry(node).or_default().push((name, def)),
         }
     }
     s.nodes[node as usize].expanded = Expansion::Done;

@@ -3,7 +3,7 @@
 
 use super::collect::{ensure_ready, single};
 use super::merge::{self, FinalDef, Merged};
-use super::{ModEval, Syms, error, index_arg, show, state, tree};
+use super::{Def, ModEval, Syms, error, index_arg, show, state, tree};
 use crate::eval::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::machine::Evaluator;
 use crate::eval::source::Span;
@@ -218,7 +218,7 @@ fn freeform_value(
         tree::expand(ev, st, n)?;
         let s = st.borrow();
         let path = rel_path(&s, n);
-        for (name, def) in &s.nodes[n as usize].unmatched {
+        for (name, def) in s.unmatched.get(&n).into_iter().flatten() {
             let mut v = tree::rewrap(s.syms, def);
             v = single(*name, v);
             for p in path.iter().rev() {
@@ -272,12 +272,22 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
         tree::expand(ev, st, p)?;
     }
     let decl = merge::opt_decl(ev, st, n)?;
-    let defs = {
+    let (defs, default) = {
         let mut s = st.borrow_mut();
-        s.nodes[n as usize].merging = true;
-        s.nodes[n as usize].defs.clone()
+        let node = &mut s.nodes[n as usize];
+        node.merging = true;
+        let default = decl.default.as_ref().map(|(value, i)| {
+            let from = &node.decls[*i as usize];
+            Def {
+                file: from.file.clone(),
+                value: value.clone(),
+                props: None,
+                span: from.span,
+            }
+        });
+        (node.defs.clone(), default)
     };
-    let r = merge::finalise(ev, syms, &path, &defs, decl.default.as_ref());
+    let r = merge::finalise(ev, syms, &path, &defs, default.as_ref());
     st.borrow_mut().nodes[n as usize].merging = false;
     let m = Rc::new(r?);
     st.borrow_mut().nodes[n as usize].merged = Some(m.clone());
@@ -377,21 +387,23 @@ fn options_node(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
     out.insert(
         sym("declarations"),
         Value::list(
-            decl.files
+            s.nodes[n as usize]
+                .decls
                 .iter()
-                .map(|(f, _)| Value::string(f.to_string()))
+                .map(|d| Value::string(d.file.to_string()))
                 .collect(),
         ),
         Span::NONE,
     );
     out.insert(sym("loc"), loc_value(&s.path(n)), Span::NONE);
-    drop(s);
-    let positions = decl
-        .files
+    let spans: Vec<Span> = s.nodes[n as usize]
+        .decls
         .iter()
-        .filter(|(_, sp)| sp.is_known())
-        .map(|(_, sp)| ev.position_attrs(*sp))
+        .map(|d| d.span)
+        .filter(|sp| sp.is_known())
         .collect();
+    drop(s);
+    let positions = spans.into_iter().map(|sp| ev.position_attrs(sp)).collect();
     out.insert(
         sym("declarationPositions"),
         Value::list(positions),
@@ -506,7 +518,11 @@ fn check(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, syms: Syms, span: Span) 
             continue;
         }
         tree::expand(ev, st, n)?;
-        let first = st.borrow().nodes[n as usize].unmatched.first().cloned();
+        let first = st
+            .borrow()
+            .unmatched
+            .get(&n)
+            .and_then(|u| u.first().cloned());
         if let Some((name, def)) = first {
             return Err(undeclared(ev, st, n, name, &def, span));
         }

@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; inherit (lib) types; in { list = builtins.seq (types.listOf (throw "not forced")) "ok"; attrs = (types.attrsOf (throw "not forced")).name; either = (types.either (throw "no") (throw "no")).name; nullOr = (types.nullOr (abort "no")).name; }

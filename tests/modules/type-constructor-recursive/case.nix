@@ -1,0 +1,1 @@
+let lib = import <sysrebuild/lib>; inherit (lib) types mkOption; t = types.attrsOf (types.either types.int t); in (lib.evalModules { modules = [ { options.v = mkOption { type = t; }; } { v.a = 1; v.b.c = 2; } { v.b.d.e = 3; } ]; }).config
