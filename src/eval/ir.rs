@@ -76,6 +76,13 @@ pub enum ExprKind {
         name_len: u32,
         path: Box<[AttrKey]>,
     },
+    /// `x.name`: a [`ExprKind::SelectLocal`] with a one-name path, kept inline.
+    SelectLocalName {
+        depth: u32,
+        slot: u32,
+        name_len: u32,
+        name: Symbol,
+    },
     /// `e.a.b or default` (rarer than a plain selection, so kept out of line: every
     /// expression is as large as the largest form).
     SelectOr(&'static SelectOr),

@@ -228,11 +228,22 @@ impl<'g> Lowerer<'g> {
                 && subject.start == expr.start
                 && let Some((depth, slot)) = self.local(name, 0) =>
             {
-                ExprKind::SelectLocal {
-                    depth,
-                    slot,
-                    name_len: subject.end - subject.start,
-                    path: self.lower_attrpath(path)?,
+                let name_len = subject.end - subject.start;
+                match path.as_slice() {
+                    [attr] if let Some(name) = static_attr_name(attr) => {
+                        ExprKind::SelectLocalName {
+                            depth,
+                            slot,
+                            name_len,
+                            name,
+                        }
+                    }
+                    _ => ExprKind::SelectLocal {
+                        depth,
+                        slot,
+                        name_len,
+                        path: self.lower_attrpath(path)?,
+                    },
                 }
             }
             NodeKind::Select {

@@ -320,22 +320,17 @@ impl Evaluator {
                 name_len,
                 path,
             } => {
-                let subject = match env.ancestor(*depth).get(*slot as usize) {
-                    Some(Value::Thunk(t)) => self.force_thunk(t)?,
-                    Some(v) => v.clone(),
-                    None => {
-                        let var_span = Span {
-                            end: span.start + name_len,
-                            ..span
-                        };
-                        return Err(EvalError::new(
-                            ErrorKind::InfiniteRecursion,
-                            "infinite recursion encountered",
-                            var_span,
-                        ));
-                    }
-                };
+                let subject = self.local_subject(env, *depth, *slot, *name_len, span)?;
                 self.select_path(subject, path, None, env, span)
+            }
+            ExprKind::SelectLocalName {
+                depth,
+                slot,
+                name_len,
+                name,
+            } => {
+                let subject = self.local_subject(env, *depth, *slot, *name_len, span)?;
+                self.select_path(subject, &[AttrKey::Static(*name)], None, env, span)
             }
             ExprKind::SelectOr(s) => {
                 self.eval_select(s.subject, &s.path, Some(s.default), env, span)
@@ -808,6 +803,30 @@ impl Evaluator {
     ) -> EvalResult<Value> {
         let v = self.eval(subject, env)?;
         self.select_path(v, path, default, env, span)
+    }
+
+    /// The value of the local variable a [`ExprKind::SelectLocal`] selects from; the
+    /// variable spans `name_len` bytes from the start of the selection's `span`.
+    fn local_subject(
+        &mut self,
+        env: &Rc<Env>,
+        depth: u32,
+        slot: u32,
+        name_len: u32,
+        span: Span,
+    ) -> EvalResult<Value> {
+        match env.ancestor(depth).get(slot as usize) {
+            Some(Value::Thunk(t)) => self.force_thunk(t),
+            Some(v) => Ok(v.clone()),
+            None => Err(EvalError::new(
+                ErrorKind::InfiniteRecursion,
+                "infinite recursion encountered",
+                Span {
+                    end: span.start + name_len,
+                    ..span
+                },
+            )),
+        }
     }
 
     /// Follows `path` from the value `v` (`default` if an attribute is missing).
