@@ -463,11 +463,15 @@ let
           else if freeformType != null then freeformType.description else name;
         descriptionClass = "noun";
         check = x: isAttrs x || isFunction x || types.path.check x;
+        # One evaluation per value (`attrsOf (submodule …)` has one per attribute): the
+        # native evaluation directly, without lib.evalModules' result set (only `config`
+        # is wanted here).
         merge = loc: defs:
-          (lib.evalModules {
+          (native.evalModules lib {
             inherit class specialArgs;
             prefix = loc;
-            modules = [ { _module.args.name = last loc; } ] ++ modules ++ allModules defs;
+            modules = [ lib.modules.internalModule { _module.args.name = last loc; } ]
+              ++ modules ++ allModules defs;
           }).config;
         emptyValue = { value = { }; };
         getSubOptions = prefix: (lib.evalModules {

@@ -89,7 +89,7 @@ pub(crate) fn ensure_ready(ev: &mut Evaluator, id: usize) -> EvalResult<()> {
 fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
     let (modules, span, syms) = {
         let s = st.borrow();
-        (s.modules.clone(), s.span, s.syms)
+        (s.modules.clone(), s.span, Syms::get())
     };
     let list = crate::eval::builtins::arg_list(ev, &modules, span)?;
     let mut loaded: Vec<Loaded> = Vec::new();
@@ -435,7 +435,7 @@ fn module_arg(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> 
     let id = index_arg(ev, &a[0], span)?;
     let file = to_str(ev, &a[1], span)?;
     let name = to_str(ev, &a[2], span)?;
-    let syms = state(ev, id).borrow().syms;
+    let syms = Syms::get();
     let frame = format!("while evaluating the module argument `{name}' in \"{file}\"");
     let run = |ev: &mut Evaluator| -> EvalResult<Value> {
         let config = view::root_config(ev, id);

@@ -55,7 +55,11 @@ pub(crate) fn opt_decl(
     }
     let (decls, syms, lib) = {
         let s = st.borrow();
-        (s.nodes[node as usize].decls.clone(), s.syms, s.lib.clone())
+        (
+            s.nodes[node as usize].decls.clone(),
+            Syms::get(),
+            s.lib.clone(),
+        )
     };
     // The option's path is only needed for an error message: built then.
     let path = || st.borrow().path(node);

@@ -177,14 +177,12 @@ pub(crate) enum Expansion {
 pub(crate) struct Node {
     pub name: Symbol,
     pub parent: Option<u32>,
-    pub children: FxHashMap<Symbol, u32>,
+    pub children: Children,
     pub decls: Vec<Decl>,
     pub defs: Vec<Def>,
     pub expanded: Expansion,
     /// The `config` value of this node (an option's merged-value thunk or a namespace set).
     pub config: Option<Value>,
-    /// The `options` value of this node.
-    pub options: Option<Value>,
     /// The merged declaration of an option.
     pub decl: Option<Rc<merge::OptDecl>>,
     /// The merge result of an option.
@@ -193,17 +191,58 @@ pub(crate) struct Node {
     pub merging: bool,
 }
 
+/// A namespace's children by name. Options (most nodes) have none, so the map is only
+/// allocated for namespaces, and a node stays small.
+#[derive(Default)]
+pub(crate) struct Children(Option<Box<FxHashMap<Symbol, u32>>>);
+
+impl Children {
+    /// The child called `name`.
+    pub fn get(&self, name: &Symbol) -> Option<&u32> {
+        self.0.as_ref()?.get(name)
+    }
+
+    /// Whether there is a child called `name`.
+    pub fn contains_key(&self, name: &Symbol) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Adds a child.
+    pub fn insert(&mut self, name: Symbol, node: u32) {
+        self.0.get_or_insert_default().insert(name, node);
+    }
+
+    /// Removes every child.
+    pub fn clear(&mut self) {
+        self.0 = None;
+    }
+
+    /// The children: (name, node), in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Symbol, &u32)> {
+        self.0.iter().flat_map(|m| m.iter())
+    }
+
+    /// The children's names.
+    pub fn keys(&self) -> impl Iterator<Item = &Symbol> {
+        self.iter().map(|(k, _)| k)
+    }
+
+    /// The children's nodes.
+    pub fn values(&self) -> impl Iterator<Item = &u32> {
+        self.iter().map(|(_, v)| v)
+    }
+}
+
 impl Node {
     fn new(name: Symbol, parent: Option<u32>) -> Self {
         Node {
             name,
             parent,
-            children: FxHashMap::default(),
+            children: Children::default(),
             decls: Vec::new(),
             defs: Vec::new(),
             expanded: Expansion::No,
             config: None,
-            options: None,
             decl: None,
             merged: None,
             merging: false,
@@ -227,7 +266,6 @@ pub(crate) enum Phase {
 /// The state of one `evalModules` call.
 pub(crate) struct ModEval {
     pub id: usize,
-    pub syms: Syms,
     pub lib: Value,
     pub modules: Value,
     pub special_args: Rc<Attrs>,
@@ -238,6 +276,8 @@ pub(crate) struct ModEval {
     /// Definitions of names nothing declares, by the namespace node they are under (rare,
     /// so kept out of the nodes).
     pub unmatched: FxHashMap<u32, Vec<(Symbol, Def)>>,
+    /// The `options` values built so far, by node (kept so that they are built once).
+    pub options_values: FxHashMap<u32, Value>,
     /// The freeform value (merged lazily), once computed.
     pub freeform: Option<Value>,
     /// Whether the undeclared-definitions check has passed.
@@ -404,7 +444,6 @@ fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
     let id = ev.builtin_state.modules.evals.len();
     let st = ModEval {
         id,
-        syms,
         lib: a[0].clone(),
         modules,
         special_args,
@@ -413,6 +452,7 @@ fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         phase: Phase::Fresh,
         nodes: vec![Node::new(Symbol::intern("<root>"), None)],
         unmatched: FxHashMap::default(),
+        options_values: FxHashMap::default(),
         freeform: None,
         checked: false,
         span,
@@ -423,3 +463,6 @@ fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         .push(Rc::new(RefCell::new(st)));
     Ok(view::result_set(ev, id))
 }
+
+// A node per option and per namespace, for every evaluation (one per submodule value too).
+const _: () = assert!(std::mem::size_of::<Node>() <= 112);

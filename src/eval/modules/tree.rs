@@ -30,7 +30,7 @@ pub(crate) fn declare(
     file: &Rc<str>,
     span: Span,
 ) -> EvalResult<()> {
-    let syms = st.borrow().syms;
+    let syms = Syms::get();
     let v = ev.force(value)?;
     let Value::Attrs(a) = v else {
         let path = show::option_path(&st.borrow().path(node));
@@ -121,7 +121,7 @@ pub(crate) fn expand(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, node: u32) -
     let (parent, state, syms) = {
         let s = st.borrow();
         let n = &s.nodes[node as usize];
-        (n.parent, n.expanded, s.syms)
+        (n.parent, n.expanded, Syms::get())
     };
     match state {
         Expansion::Done => return Ok(()),

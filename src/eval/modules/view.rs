@@ -83,7 +83,7 @@ fn node_config(s: &mut ModEval, n: u32) -> Value {
 }
 
 fn node_options(s: &mut ModEval, n: u32) -> Value {
-    if let Some(v) = &s.nodes[n as usize].options {
+    if let Some(v) = s.options_values.get(&n) {
         return v.clone();
     }
     let v = lazy(
@@ -91,7 +91,7 @@ fn node_options(s: &mut ModEval, n: u32) -> Value {
         vec![Value::Int(s.id as i64)],
         Value::Int(n as i64),
     );
-    s.nodes[n as usize].options = Some(v.clone());
+    s.options_values.insert(n, v.clone());
     v
 }
 
@@ -107,7 +107,7 @@ fn under_module(s: &ModEval, mut n: u32) -> bool {
     loop {
         let node = &s.nodes[n as usize];
         match node.parent {
-            Some(0) => return node.name == s.syms.module_,
+            Some(0) => return node.name == Syms::get().module_,
             Some(p) => n = p,
             None => return false,
         }
@@ -180,7 +180,7 @@ fn namespace(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
 fn freeform_type(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<Option<Value>> {
     let v = {
         let mut s = st.borrow_mut();
-        let syms = s.syms;
+        let syms = Syms::get();
         let Some(m) = s.nodes[0].children.get(&syms.module_).copied() else {
             return Ok(None);
         };
@@ -219,7 +219,7 @@ fn freeform_value(
         let s = st.borrow();
         let path = rel_path(&s, n);
         for (name, def) in s.unmatched.get(&n).into_iter().flatten() {
-            let mut v = tree::rewrap(s.syms, def);
+            let mut v = tree::rewrap(Syms::get(), def);
             v = single(*name, v);
             for p in path.iter().rev() {
                 v = single(*p, v);
@@ -254,7 +254,7 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
         if let Some(m) = &node.merged {
             return Ok(m.clone());
         }
-        (node.parent, node.merging, s.syms)
+        (node.parent, node.merging, Syms::get())
     };
     // The option's path is only needed for messages: built then.
     let path = || show::option_path(&st.borrow().path(n));
@@ -373,7 +373,7 @@ fn options_node(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
     let id = s.id as i64;
     let mut out = (*decl.attrs).clone();
     let sym = crate::eval::symbol::Symbol::intern;
-    out.insert(s.syms.value, node_config(&mut s, n), Span::NONE);
+    out.insert(Syms::get().value, node_config(&mut s, n), Span::NONE);
     let info = |field: i64| {
         lazy(
             &OPTION_INFO,
