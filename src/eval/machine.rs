@@ -507,6 +507,18 @@ impl Evaluator {
                 Some(v) => v,
                 None => Thunk::pending(expr, env.clone()),
             },
+            ExprKind::SelectLocal {
+                depth, slot, path, ..
+            } => match known_local_select(*depth, *slot, path, env) {
+                Some(v) => v,
+                None => Thunk::pending(expr, env.clone()),
+            },
+            ExprKind::SelectLocalName {
+                depth, slot, name, ..
+            } => match known_local_select(*depth, *slot, &[AttrKey::Static(*name)], env) {
+                Some(v) => v,
+                None => Thunk::pending(expr, env.clone()),
+            },
             // Integer arithmetic on values that are already known is done at once, saving
             // a thunk (checked, so it cannot fail or diverge; overflow stays lazy).
             ExprKind::Binary { .. } => match known_arith(expr, env) {
@@ -1509,7 +1521,12 @@ fn known_select(subject: ExprRef, path: &[AttrKey], env: &Rc<Env>) -> Option<Val
     let ExprKind::Var(Var::Local { depth, slot }) = &subject.kind else {
         return None;
     };
-    let mut v = evaluated(env.ancestor(*depth).get(*slot as usize)?)?;
+    known_local_select(*depth, *slot, path, env)
+}
+
+/// [`known_select`] from the local variable in slot `slot`, `depth` environments up.
+fn known_local_select(depth: u32, slot: u32, path: &[AttrKey], env: &Rc<Env>) -> Option<Value> {
+    let mut v = evaluated(env.ancestor(depth).get(slot as usize)?)?;
     let (last, init) = path.split_last()?;
     for key in init {
         let (AttrKey::Static(name), Value::Attrs(attrs)) = (key, &v) else {
