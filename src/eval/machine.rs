@@ -563,6 +563,11 @@ impl Evaluator {
                     .and_then(|g| self.call(g, a.clone(), Span::NONE));
                 return self.finish_thunk(t, result, ThunkState::Apply(app));
             }
+            ThunkState::Native(op, x, y) => {
+                let args = [Value::Int(x.into()), Value::Int(y.into())];
+                let result = (op.func)(self, &args, Span::NONE);
+                return self.finish_thunk(t, result, ThunkState::Native(op, x, y));
+            }
             ThunkState::Select(sel) => {
                 let result = self.select_attr(&sel.0, sel.1, Span::NONE);
                 return self.finish_thunk(t, result, ThunkState::Select(sel));

@@ -298,6 +298,9 @@ pub enum ThunkState {
     Apply(Box<(Value, Value)>),
     /// Selecting an attribute of a value, lazily (`builtins.catAttrs`-like helpers).
     Select(Box<(Value, Symbol)>),
+    /// A builtin applied to two small integers (the module system's lazy values carry
+    /// an evaluation and a node index): one allocation instead of a partial application.
+    Native(&'static PrimOp, u32, u32),
     /// Being evaluated right now: forcing it again is an infinite recursion.
     Blackhole(Span),
     /// Done.
@@ -318,6 +321,11 @@ impl Thunk {
     /// A thunk for the application `f arg`.
     pub fn apply(f: Value, arg: Value) -> Value {
         Value::Thunk(Thunk::new(ThunkState::Apply(Box::new((f, arg)))))
+    }
+
+    /// A thunk for `op a b` with integer arguments.
+    pub fn native(op: &'static PrimOp, a: u32, b: u32) -> Value {
+        Value::Thunk(Thunk::new(ThunkState::Native(op, a, b)))
     }
 
     /// A thunk for `value.name`.

@@ -99,8 +99,8 @@ pub(crate) fn declare(
     Ok(())
 }
 
-/// Pushes onto a list that usually stays at one element (an option's declarations and
-/// definitions): the first push allocates room for exactly one, not the usual four.
+/// Pushes onto a list that usually stays at one element (an option's declarations):
+/// the first push allocates room for exactly one, not the usual four.
 fn push_one<T>(list: &mut Vec<T>, item: T) {
     if list.capacity() == 0 {
         list.reserve_exact(1);
@@ -154,11 +154,30 @@ pub(crate) fn expand(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, node: u32) -
         }
     }
     let mut s = st.borrow_mut();
+    // Grouped by child (a stable sort keeps each option's definitions in order), so that
+    // every child's list is allocated once at its exact size: these lists live as long as
+    // the evaluation. Definitions of undeclared names keep their order (the first one is
+    // the one reported).
+    let mut matched: Vec<(u32, Def)> = Vec::with_capacity(out.len());
     for (name, def) in out {
         match s.nodes[node as usize].children.get(&name).copied() {
-            Some(c) => push_one(&mut s.nodes[c as usize].defs, def),
+            Some(c) => matched.push((c, def)),
             None => s.unmatched.entry(node).or_default().push((name, def)),
         }
+    }
+    matched.sort_by_key(|(c, _)| *c);
+    let mut groups: Vec<(u32, usize)> = Vec::new();
+    for (c, _) in &matched {
+        match groups.last_mut() {
+            Some((last, len)) if last == c => *len += 1,
+            _ => groups.push((*c, 1)),
+        }
+    }
+    let mut defs = matched.into_iter().map(|(_, d)| d);
+    for (c, len) in groups {
+        let list = &mut s.nodes[c as usize].defs;
+        list.reserve_exact(len);
+        list.extend(defs.by_ref().take(len));
     }
     s.nodes[node as usize].expanded = Expansion::Done;
     Ok(())

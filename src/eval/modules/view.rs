@@ -11,6 +11,11 @@ use crate::eval::value::{Attr, Attrs, PrimOp, PrimOpApp, Thunk, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// A thunk applying a native `op` to an evaluation index and a node index.
+fn lazy_node(op: &'static PrimOp, id: usize, n: u32) -> Value {
+    Thunk::native(op, id as u32, n)
+}
+
 /// A thunk applying a native `op` to `args` and then `last`.
 fn lazy(op: &'static PrimOp, args: Vec<Value>, last: Value) -> Value {
     Thunk::apply(Value::PrimOpApp(Rc::new(PrimOpApp { op, args })), last)
@@ -40,11 +45,7 @@ pub(crate) fn result_set(ev: &mut Evaluator, id: usize) -> Value {
     let syms = Syms::get();
     let config = root_config(ev, id);
     let mut a = Attrs::with_capacity(3);
-    a.insert(
-        syms.config,
-        lazy(&CHECKED, vec![Value::Int(id as i64)], Value::Int(0)),
-        Span::NONE,
-    );
+    a.insert(syms.config, lazy_node(&CHECKED, id, 0), Span::NONE);
     a.insert(syms.options, root_options(ev, id), Span::NONE);
     a.insert(
         syms.module_,
@@ -77,7 +78,7 @@ fn node_config(s: &mut ModEval, n: u32) -> Value {
     } else {
         &NAMESPACE
     };
-    let v = lazy(op, vec![Value::Int(s.id as i64)], Value::Int(n as i64));
+    let v = lazy_node(op, s.id, n);
     s.nodes[n as usize].config = Some(v.clone());
     v
 }
@@ -86,11 +87,7 @@ fn node_options(s: &mut ModEval, n: u32) -> Value {
     if let Some(v) = s.options_values.get(&n) {
         return v.clone();
     }
-    let v = lazy(
-        &OPTIONS_NODE,
-        vec![Value::Int(s.id as i64)],
-        Value::Int(n as i64),
-    );
+    let v = lazy_node(&OPTIONS_NODE, s.id, n);
     s.options_values.insert(n, v.clone());
     v
 }
@@ -301,7 +298,7 @@ fn option_value(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
     let decl = merge::opt_decl(ev, &st, n)?;
     match &decl.apply {
         Some(f) => {
-            let raw = lazy(&OPTION_RAW, vec![a[0].clone()], a[1].clone());
+            let raw = lazy_node(&OPTION_RAW, st.borrow().id, n);
             let v = ev.call(f.clone(), raw, span)?;
             ev.force(&v)
         }
@@ -336,7 +333,7 @@ fn option_raw(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> 
                 m.defs[0].span,
             ));
         }
-        let loc = lazy(&OPTION_LOC, vec![a[0].clone()], a[1].clone());
+        let loc = lazy_node(&OPTION_LOC, st.borrow().id, n);
         let v = merge::check_and_merge(ev, Syms::get(), &loc, &decl.ty, &m.defs, span)?;
         ev.force(&v)
     };
