@@ -67,6 +67,22 @@ pub enum ExprKind {
         subject: ExprRef,
         path: Box<[AttrKey]>,
     },
+    /// `x.a.b` where `x` is a local variable (`lib.types.str`, `cfg.enable`: most
+    /// selections): the variable is read in place, without an expression of its own.
+    /// It spans `name_len` bytes from the selection's start.
+    SelectLocal {
+        depth: u32,
+        slot: u32,
+        name_len: u32,
+        path: Box<[AttrKey]>,
+    },
+    /// `x.name`: a [`ExprKind::SelectLocal`] with a one-name path, kept inline.
+    SelectLocalName {
+        depth: u32,
+        slot: u32,
+        name_len: u32,
+        name: Symbol,
+    },
     /// `e.a.b or default` (rarer than a plain selection, so kept out of line: every
     /// expression is as large as the largest form).
     SelectOr(&'static SelectOr),

@@ -118,12 +118,9 @@ impl PendingAttrs {
         self.statics.push((name, attr));
         let len = self.statics.len();
         if len == INDEX_THRESHOLD + 1 {
-            self.index = self
-                .statics
-                .iter()
-                .enumerate()
-                .map(|(i, (n, _))| (*n, i))
-                .collect();
+            self.index.reserve(self.statics.capacity());
+            self.index
+                .extend(self.statics.iter().enumerate().map(|(i, (n, _))| (*n, i)));
         } else if len > INDEX_THRESHOLD + 1 {
             self.index.insert(name, len - 1);
         }
@@ -203,11 +200,10 @@ impl<'g> Lowerer<'g> {
                     }
                 }
                 let func = self.lower(head)?;
-                let args = args_rev
-                    .into_iter()
-                    .rev()
-                    .map(|arg| self.lower(arg))
-                    .collect::<LResult<Vec<_>>>()?;
+                let mut args = Vec::with_capacity(args_rev.len());
+                for arg in args_rev.into_iter().rev() {
+                    args.push(self.lower(arg)?);
+                }
                 ExprKind::Apply {
                     func,
                     args: args.into_boxed_slice(),
@@ -223,6 +219,32 @@ impl<'g> Lowerer<'g> {
                 let then = self.lower(*then)?;
                 let else_ = self.lower(*else_)?;
                 ExprKind::If { cond, then, else_ }
+            }
+            NodeKind::Select {
+                subject,
+                path,
+                default: None,
+            } if let NodeKind::Ident(name) = subject.kind
+                && subject.start == expr.start
+                && let Some((depth, slot)) = self.local(name, 0) =>
+            {
+                let name_len = subject.end - subject.start;
+                match path.as_slice() {
+                    [attr] if let Some(name) = static_attr_name(attr) => {
+                        ExprKind::SelectLocalName {
+                            depth,
+                            slot,
+                            name_len,
+                            name,
+                        }
+                    }
+                    _ => ExprKind::SelectLocal {
+                        depth,
+                        slot,
+                        name_len,
+                        path: self.lower_attrpath(path)?,
+                    },
+                }
             }
             NodeKind::Select {
                 subject,
@@ -272,10 +294,11 @@ impl<'g> Lowerer<'g> {
             }
             NodeKind::LetIn(entries, body) => return self.lower_let(entries, *body, span),
             NodeKind::List(items) => {
-                let items = items
-                    .into_iter()
-                    .map(|i| self.lower(i))
-                    .collect::<LResult<Vec<_>>>()?;
+                let mut lowered = Vec::with_capacity(items.len());
+                for item in items {
+                    lowered.push(self.lower(item)?);
+                }
+                let items = lowered;
                 ExprKind::List(items.into_boxed_slice())
             }
             NodeKind::Binary(op, lhs, rhs) => {
@@ -310,19 +333,29 @@ impl<'g> Lowerer<'g> {
         Ok(alloc(kind, span))
     }
 
-    /// Resolves a variable, skipping the `skip` innermost scopes (for `inherit`).
-    fn resolve(&self, name: Symbol, span: Span, skip: usize) -> LResult<ExprRef> {
-        let mut withs = Vec::new();
+    /// The environment depth and slot of `name` if a lexical scope binds it, skipping the
+    /// `skip` innermost scopes (`with` scopes never shadow a lexical binding).
+    fn local(&self, name: Symbol, skip: usize) -> Option<(u32, u32)> {
         for (depth, scope) in (skip as u32..).zip(self.scopes.iter().rev().skip(skip)) {
-            match scope {
-                Scope::Lexical(names) => {
-                    if let Some(slot) = names.slot(name) {
-                        return Ok(alloc(ExprKind::Var(Var::Local { depth, slot }), span));
-                    }
-                }
-                Scope::With => withs.push(depth),
+            if let Scope::Lexical(names) = scope
+                && let Some(slot) = names.slot(name)
+            {
+                return Some((depth, slot));
             }
         }
+        None
+    }
+
+    /// Resolves a variable, skipping the `skip` innermost scopes (for `inherit`).
+    fn resolve(&self, name: Symbol, span: Span, skip: usize) -> LResult<ExprRef> {
+        if let Some((depth, slot)) = self.local(name, skip) {
+            return Ok(alloc(ExprKind::Var(Var::Local { depth, slot }), span));
+        }
+        let withs: Vec<u32> = (skip as u32..)
+            .zip(self.scopes.iter().rev().skip(skip))
+            .filter(|(_, scope)| matches!(scope, Scope::With))
+            .map(|(depth, _)| depth)
+            .collect();
         if let Some(v) = self.globals.get(&name) {
             return Ok(alloc(ExprKind::Literal(v.clone()), span));
         }
@@ -349,6 +382,24 @@ impl<'g> Lowerer<'g> {
     }
 
     fn lower_string(&mut self, parts: Vec<StrPart>, span: Span) -> LResult<ExprRef> {
+        // A string without interpolations (nearly all of them) is one literal: no
+        // expression per part.
+        if parts.iter().all(|p| matches!(p, StrPart::Literal(_))) {
+            let mut parts = parts.into_iter().filter_map(|p| match p {
+                StrPart::Literal(text) => Some(text),
+                StrPart::Interpolation(_) => None,
+            });
+            let text = match (parts.next(), parts.next()) {
+                (None, _) => String::new(),
+                (Some(only), None) => only,
+                (Some(first), Some(second)) => {
+                    let mut text = first + &second;
+                    parts.for_each(|p| text.push_str(&p));
+                    text
+                }
+            };
+            return Ok(alloc(ExprKind::Literal(Value::string(text)), span));
+        }
         let mut out = Vec::with_capacity(parts.len());
         for part in parts {
             match part {
@@ -360,10 +411,10 @@ impl<'g> Lowerer<'g> {
                 StrPart::Interpolation(e) => out.push(self.lower(e)?),
             }
         }
-        let kind = match out.len() {
-            0 => ExprKind::Literal(Value::string("")),
-            1 if matches!(out[0].kind, ExprKind::Literal(Value::String(_))) => {
-                let ExprKind::Literal(v) = &out[0].kind else {
+        // `"${"text"}"` is that text.
+        let kind = match out.as_slice() {
+            [only] if matches!(only.kind, ExprKind::Literal(Value::String(_))) => {
+                let ExprKind::Literal(v) = &only.kind else {
                     unreachable!()
                 };
                 ExprKind::Literal(v.clone())
@@ -422,7 +473,11 @@ impl<'g> Lowerer<'g> {
     }
 
     fn lower_attrpath(&mut self, path: Vec<Attr>) -> LResult<Box<[AttrKey]>> {
-        path.into_iter().map(|a| self.lower_attr_key(a)).collect()
+        let mut keys = Vec::with_capacity(path.len());
+        for attr in path {
+            keys.push(self.lower_attr_key(attr)?);
+        }
+        Ok(keys.into_boxed_slice())
     }
 
     fn lower_attr_key(&mut self, attr: Attr) -> LResult<AttrKey> {
@@ -554,6 +609,8 @@ impl<'g> Lowerer<'g> {
         entries: Vec<Entry>,
         allow_dynamic: bool,
     ) -> LResult<()> {
+        // Most entries define one name each: room for all of them, and for their index.
+        pending.statics.reserve(entries.len());
         for entry in entries {
             match entry {
                 Entry::Inherit { from, attrs } => {

@@ -314,6 +314,24 @@ impl Evaluator {
         match &expr.kind {
             ExprKind::SearchPath(p) => self.find_in_search_path(p, span),
             ExprKind::Select { subject, path } => self.eval_select(subject, path, None, env, span),
+            ExprKind::SelectLocal {
+                depth,
+                slot,
+                name_len,
+                path,
+            } => {
+                let subject = self.local_subject(env, *depth, *slot, *name_len, span)?;
+                self.select_path(subject, path, None, env, span)
+            }
+            ExprKind::SelectLocalName {
+                depth,
+                slot,
+                name_len,
+                name,
+            } => {
+                let subject = self.local_subject(env, *depth, *slot, *name_len, span)?;
+                self.select_path(subject, &[AttrKey::Static(*name)], None, env, span)
+            }
             ExprKind::SelectOr(s) => {
                 self.eval_select(s.subject, &s.path, Some(s.default), env, span)
             }
@@ -486,6 +504,18 @@ impl Evaluator {
             // have the attributes, the selected value (evaluated or not) is shared rather
             // than wrapped in a new thunk. Nothing is forced, so this cannot fail.
             ExprKind::Select { subject, path } => match known_select(subject, path, env) {
+                Some(v) => v,
+                None => Thunk::pending(expr, env.clone()),
+            },
+            ExprKind::SelectLocal {
+                depth, slot, path, ..
+            } => match known_local_select(*depth, *slot, path, env) {
+                Some(v) => v,
+                None => Thunk::pending(expr, env.clone()),
+            },
+            ExprKind::SelectLocalName {
+                depth, slot, name, ..
+            } => match known_local_select(*depth, *slot, &[AttrKey::Static(*name)], env) {
                 Some(v) => v,
                 None => Thunk::pending(expr, env.clone()),
             },
@@ -788,7 +818,43 @@ impl Evaluator {
         env: &Rc<Env>,
         span: Span,
     ) -> EvalResult<Value> {
-        let mut v = self.eval(subject, env)?;
+        let v = self.eval(subject, env)?;
+        self.select_path(v, path, default, env, span)
+    }
+
+    /// The value of the local variable a [`ExprKind::SelectLocal`] selects from; the
+    /// variable spans `name_len` bytes from the start of the selection's `span`.
+    fn local_subject(
+        &mut self,
+        env: &Rc<Env>,
+        depth: u32,
+        slot: u32,
+        name_len: u32,
+        span: Span,
+    ) -> EvalResult<Value> {
+        match env.ancestor(depth).get(slot as usize) {
+            Some(Value::Thunk(t)) => self.force_thunk(t),
+            Some(v) => Ok(v.clone()),
+            None => Err(EvalError::new(
+                ErrorKind::InfiniteRecursion,
+                "infinite recursion encountered",
+                Span {
+                    end: span.start + name_len,
+                    ..span
+                },
+            )),
+        }
+    }
+
+    /// Follows `path` from the value `v` (`default` if an attribute is missing).
+    fn select_path(
+        &mut self,
+        mut v: Value,
+        path: &[AttrKey],
+        default: Option<ExprRef>,
+        env: &Rc<Env>,
+        span: Span,
+    ) -> EvalResult<Value> {
         for key in path {
             let name = self.attr_key(key, env)?;
             let found = match (&v, name) {
@@ -1460,7 +1526,12 @@ fn known_select(subject: ExprRef, path: &[AttrKey], env: &Rc<Env>) -> Option<Val
     let ExprKind::Var(Var::Local { depth, slot }) = &subject.kind else {
         return None;
     };
-    let mut v = evaluated(env.ancestor(*depth).get(*slot as usize)?)?;
+    known_local_select(*depth, *slot, path, env)
+}
+
+/// [`known_select`] from the local variable in slot `slot`, `depth` environments up.
+fn known_local_select(depth: u32, slot: u32, path: &[AttrKey], env: &Rc<Env>) -> Option<Value> {
+    let mut v = evaluated(env.ancestor(depth).get(slot as usize)?)?;
     let (last, init) = path.split_last()?;
     for key in init {
         let (AttrKey::Static(name), Value::Attrs(attrs)) = (key, &v) else {

@@ -84,11 +84,7 @@ impl SourceMap {
     /// Registers a source and returns its id.
     pub fn add(&mut self, origin: Origin, text: Rc<str>) -> FileId {
         let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         self.sources.push(Source {
             origin,
             text,

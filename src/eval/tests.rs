@@ -78,3 +78,28 @@ fn selections_from_evaluated_sets_stay_lazy() {
     let err = eval("let s = { b = 1; }; in builtins.seq s ((x: x + 1) s.missing)").unwrap_err();
     assert!(err.contains("attribute 'missing' missing"), "{err}");
 }
+
+/// A selection from a local variable reads the variable in place (`SelectLocal`); its
+/// errors point where they did when the variable was an expression of its own.
+#[test]
+fn selections_from_local_variables_keep_their_errors() {
+    let err = eval("let a = 1; in a.b").unwrap_err();
+    assert!(
+        err.contains("value is an integer while a set was expected"),
+        "{err}"
+    );
+    assert!(err.contains("«string»:1:15"), "{err}");
+    let err = eval("let x = x.a; in x").unwrap_err();
+    assert!(err.contains("infinite recursion encountered"), "{err}");
+    assert!(err.contains("«string»:1:9"), "{err}");
+    let err = eval("(x: x.a.b) { a = { c = 1; }; }").unwrap_err();
+    assert!(
+        err.contains("attribute 'b' missing; did you mean 'c'?"),
+        "{err}"
+    );
+    assert!(err.contains("«string»:1:5"), "{err}");
+    assert_eq!(
+        eval("let s = { a.b = 1; }; in [ s.a.b s.a (s).a.b ]"),
+        Ok("[ 1 { b = 1; } 1 ]".to_owned())
+    );
+}

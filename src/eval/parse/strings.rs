@@ -16,13 +16,15 @@ pub enum RawPart<'a> {
 /// Resolves escapes (and for `''` strings, indentation) of a string's raw parts.
 pub fn normalize(parts: Vec<RawPart<'_>>, indented: bool) -> Vec<StrPart> {
     if !indented {
-        return parts
-            .into_iter()
-            .map(|p| match p {
+        // Pushed one by one: collecting would reuse (and resize) the raw parts' buffer.
+        let mut out = Vec::with_capacity(parts.len());
+        for part in parts {
+            out.push(match part {
                 RawPart::Literal(t) => StrPart::Literal(unescape(t, false)),
                 RawPart::Interpolation(n) => StrPart::Interpolation(n),
-            })
-            .collect();
+            });
+        }
+        return out;
     }
     let first_is_literal = matches!(parts.first(), Some(RawPart::Literal(_)));
     let min_indent = smallest_indent(&parts, first_is_literal);
