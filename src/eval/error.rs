@@ -105,7 +105,9 @@ impl EvalError {
 const MAX_SHOWN_LINE: usize = 100;
 
 fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
-    let (Some(loc), Some(src)) = (sources.locate(span), sources.get(span.file)) else {
+    let (Some(loc), Some((src, span_start, span_end))) =
+        (sources.locate(span), sources.resolve(span))
+    else {
         return;
     };
     let _ = writeln!(
@@ -155,7 +157,7 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
         let line_rest = text.chars().count().saturating_sub(col);
         let len = src
             .text
-            .get(span.start as usize..span.end as usize)
+            .get(span_start as usize..span_end as usize)
             .map(|s| s.chars().take_while(|c| *c != '\n').count())
             .unwrap_or(1);
         len.clamp(1, line_rest.clamp(1, MAX_SHOWN_LINE))

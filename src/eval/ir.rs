@@ -208,4 +208,4 @@ pub fn alloc(kind: ExprKind, span: Span) -> ExprRef {
 }
 
 // Every expression of every parsed file stays in memory for the whole run: keep them small.
-const _: () = assert!(std::mem::size_of::<Expr>() <= 48);
+const _: () = assert!(std::mem::size_of::<Expr>() <= 40);

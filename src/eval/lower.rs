@@ -151,11 +151,7 @@ impl<'g> Lowerer<'g> {
     }
 
     fn span(&self, start: u32, end: u32) -> Span {
-        Span {
-            file: self.file,
-            start,
-            end,
-        }
+        Span::new(self.file, start, end)
     }
 
     fn error<T>(&self, span: Span, message: impl Into<String>) -> LResult<T> {

@@ -933,8 +933,8 @@ impl Evaluator {
     #[inline(never)]
     pub fn source_text(&self, span: Span) -> String {
         self.sources
-            .get(span.file)
-            .and_then(|s| s.text.get(span.start as usize..span.end as usize))
+            .resolve(span)
+            .and_then(|(s, start, end)| s.text.get(start as usize..end as usize))
             .unwrap_or("")
             .to_owned()
     }
@@ -1628,11 +1628,7 @@ fn check_nesting(text: &str, file: super::source::FileId) -> EvalResult<()> {
                         format!(
                             "expression nested too deeply (more than {MAX_NESTING} levels of brackets)"
                         ),
-                        Span {
-                            file,
-                            start: offset,
-                            end: offset + tok.len() as u32,
-                        },
+                        Span::new(file, offset, offset + tok.len() as u32),
                     ));
                 }
             }
@@ -1662,11 +1658,7 @@ fn parse_with_rnix(text: &str, file: super::source::FileId) -> EvalResult<super:
                 continue;
             }
             seen_starts.push(range.0);
-            let span = Span {
-                file,
-                start: range.0,
-                end: range.1,
-            };
+            let span = Span::new(file, range.0, range.1);
             match &mut err {
                 None => err = Some(EvalError::new(ErrorKind::Parse, msg, span)),
                 Some(first) => first
@@ -1682,27 +1674,14 @@ fn parse_with_rnix(text: &str, file: super::source::FileId) -> EvalResult<super:
         return Err(EvalError::new(
             ErrorKind::Parse,
             "syntax error, unexpected end of file",
-            Span {
-                file,
-                start: 0,
-                end: 0,
-            },
+            Span::new(file, 0, 0),
         ));
     };
     let converted = super::parse::from_rnix::convert(expr);
     // The rowan tree can be very deep; dropping it needs stack too.
     stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(parse));
-    converted.map_err(|e| {
-        EvalError::new(
-            ErrorKind::Parse,
-            e.message,
-            Span {
-                file,
-                start: e.start,
-                end: e.end,
-            },
-        )
-    })
+    converted
+        .map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Span::new(file, e.start, e.end)))
 }
 
 fn describe_parse_error(e: &rnix::ParseError, len: usize) -> (String, (u32, u32)) {

@@ -3,14 +3,15 @@
 
 use std::rc::Rc;
 
-/// Index of a source in a [`SourceMap`].
+/// A source of a [`SourceMap`]: where its text starts in the map's position space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FileId(pub u32);
 
-/// A byte range in one source.
+/// A byte range of one source, as positions in the [`SourceMap`]'s single position space
+/// (every source has its own stretch of it, like rustc's `BytePos`): 8 bytes, where a
+/// file index and two offsets took 12. Every expression and attribute carries one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
-    pub file: FileId,
     pub start: u32,
     pub end: u32,
 }
@@ -18,14 +19,21 @@ pub struct Span {
 impl Span {
     /// A span for values that do not come from source text (builtins, the command line).
     pub const NONE: Span = Span {
-        file: FileId(u32::MAX),
-        start: 0,
-        end: 0,
+        start: u32::MAX,
+        end: u32::MAX,
     };
+
+    /// The span of bytes `start..end` of source `file`.
+    pub fn new(file: FileId, start: u32, end: u32) -> Span {
+        Span {
+            start: file.0 + start,
+            end: file.0 + end,
+        }
+    }
 
     /// Whether this span points into a real source.
     pub fn is_known(&self) -> bool {
-        self.file.0 != u32::MAX
+        self.start != u32::MAX
     }
 }
 
@@ -42,6 +50,8 @@ pub enum Origin {
 pub struct Source {
     pub origin: Origin,
     pub text: Rc<str>,
+    /// Where the text starts in the map's position space.
+    base: u32,
     line_starts: Vec<u32>,
 }
 
@@ -77,31 +87,55 @@ impl Eq for Origin {}
 /// Every source the evaluator has read.
 #[derive(Default)]
 pub struct SourceMap {
+    /// In the order they were added, so also by `base`.
     sources: Vec<Source>,
+    /// Where the next source starts.
+    next_base: u32,
 }
 
+/// The sources of one evaluation may add up to 4 GiB (the position space is 32 bits).
+const MAX_TOTAL: u64 = u32::MAX as u64 - 1;
+
 impl SourceMap {
-    /// Registers a source and returns its id.
+    /// Registers a source and returns its id. Past 4 GiB of sources in one evaluation,
+    /// further sources share the last position (their spans are no longer exact).
     pub fn add(&mut self, origin: Origin, text: Rc<str>) -> FileId {
         let mut line_starts = vec![0u32];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        let base = self.next_base;
+        // One position past the end, so that an empty source still has its own.
+        let next = base as u64 + text.len() as u64 + 1;
+        self.next_base = next.min(MAX_TOTAL) as u32;
         self.sources.push(Source {
             origin,
             text,
+            base,
             line_starts,
         });
-        FileId(self.sources.len() as u32 - 1)
+        FileId(base)
     }
 
-    /// The source behind `id`.
-    pub fn get(&self, id: FileId) -> Option<&Source> {
-        self.sources.get(id.0 as usize)
+    /// The source containing position `pos`.
+    fn source_at(&self, pos: u32) -> Option<&Source> {
+        if pos == u32::MAX {
+            return None;
+        }
+        let i = self.sources.partition_point(|s| s.base <= pos);
+        self.sources.get(i.checked_sub(1)?)
+    }
+
+    /// The source of `span` and the span's byte range within it.
+    pub fn resolve(&self, span: Span) -> Option<(&Source, u32, u32)> {
+        let src = self.source_at(span.start)?;
+        let start = span.start - src.base;
+        let end = span.end.saturating_sub(src.base).max(start);
+        Some((src, start, end))
     }
 
     /// Line and column of the start of `span`.
     pub fn locate(&self, span: Span) -> Option<Location> {
-        let src = self.get(span.file)?;
-        let (line, column) = src.line_col(span.start);
+        let (src, start, _) = self.resolve(span)?;
+        let (line, column) = src.line_col(start);
         Some(Location {
             origin: src.origin.clone(),
             line,
@@ -137,5 +171,34 @@ impl Source {
             .map(|e| *e as usize - 1)
             .unwrap_or(self.text.len());
         self.text.get(start..end).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each source has its own stretch of the position space: a span finds its source and
+    /// its offsets within it, for every source added.
+    #[test]
+    fn spans_resolve_to_their_own_source() {
+        let mut map = SourceMap::default();
+        let a = map.add(Origin::String, Rc::from("abc\ndef"));
+        let empty = map.add(Origin::File("/e.nix".into()), Rc::from(""));
+        let b = map.add(Origin::File("/b.nix".into()), Rc::from("x\n  y = 1;"));
+        let (src, start, end) = map.resolve(Span::new(a, 4, 7)).unwrap();
+        assert_eq!((&src.text[start as usize..end as usize], start), ("def", 4));
+        let (src, start, _) = map.resolve(Span::new(empty, 0, 0)).unwrap();
+        assert_eq!(
+            (src.origin.clone(), start),
+            (Origin::File("/e.nix".into()), 0)
+        );
+        let loc = map.locate(Span::new(b, 4, 5)).unwrap();
+        assert_eq!(
+            (loc.file_name(), loc.line, loc.column),
+            ("/b.nix".into(), 2, 3)
+        );
+        assert!(map.resolve(Span::NONE).is_none());
+        assert!(!Span::NONE.is_known() && Span::new(a, 0, 1).is_known());
     }
 }
