@@ -44,7 +44,29 @@ const TYPE_ARGS: &[&str] = &[
     "nestedTypes",
 ];
 
+/// The Nix-written defaults `mkOptionType` is given (its first argument).
+const HELPERS: &[&str] = &[
+    "mergeDefaultOption",
+    "defaultFunctor",
+    "defaultTypeMerge",
+    "alwaysTrue",
+    "noSubOptions",
+    "noSubModules",
+];
+
+/// The names above, interned once per thread.
+struct Names {
+    option_args: Vec<Symbol>,
+    type_args: Rc<[Symbol]>,
+    helpers: Rc<[Symbol]>,
+}
+
 thread_local! {
+    static NAMES: Names = Names {
+        option_args: OPTION_ARGS.iter().map(|n| Symbol::intern(n)).collect(),
+        type_args: TYPE_ARGS.iter().map(|n| Symbol::intern(n)).collect(),
+        helpers: HELPERS.iter().map(|n| Symbol::intern(n)).collect(),
+    };
     static OPTION_TAG: Value = Value::string("option");
     static OPTION_TYPE_TAG: Value = Value::string("option-type");
     static EMPTY_SET: Value = Value::attrs(Attrs::new());
@@ -56,14 +78,14 @@ fn arguments(
     ev: &mut Evaluator,
     function: &str,
     arg: &Value,
-    allowed: &[&str],
+    allowed: &[Symbol],
     span: Span,
 ) -> EvalResult<Rc<Attrs>> {
     let v = ev.force(arg)?;
     let Value::Attrs(attrs) = v else {
         return Err(ev.type_error("a set", &v, span));
     };
-    let allowed_name = |a: &&Attr| allowed.contains(&a.name.as_str());
+    let allowed_name = |a: &&Attr| allowed.contains(&a.name);
     if !attrs.entries().iter().all(|a| allowed_name(&a))
         && let Some(extra) = attrs
             .sorted_by_name()
@@ -84,7 +106,7 @@ fn arguments(
 
 /// `mkOption { default, type, description, … }`: the declaration with `_type = "option"`.
 pub(crate) fn mk_option(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
-    let attrs = arguments(ev, "mkOption", &a[0], OPTION_ARGS, span)?;
+    let attrs = NAMES.with(|n| arguments(ev, "mkOption", &a[0], &n.option_args, span))?;
     let mut out = Attrs::with_capacity(attrs.len() + 1);
     for attr in attrs.entries() {
         out.insert(attr.name, attr.value.clone(), attr.span);
@@ -99,23 +121,26 @@ pub(crate) fn mk_option(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResu
 /// `defaultFunctor`, `defaultTypeMerge`, `alwaysTrue`, `noSubOptions`, `noSubModules`).
 pub(crate) fn mk_option_type(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
     let helpers = crate::eval::builtins::arg_attrs(ev, &a[0], span)?;
-    let attrs = arguments(ev, "mkOptionType", &a[1], TYPE_ARGS, span)?;
-    let sym = Symbol::intern;
-    let helper = |name: &str| -> EvalResult<Value> {
+    let attrs = NAMES.with(|n| arguments(ev, "mkOptionType", &a[1], &n.type_args, span))?;
+    let (args, helper_names) = NAMES.with(|n| (n.type_args.clone(), n.helpers.clone()));
+    let helper = |i: usize| -> EvalResult<Value> {
         helpers
-            .get(sym(name))
+            .get(helper_names[i])
             .cloned()
-            .ok_or_else(|| error(format!("mkOptionType: no helper `{name}'"), span))
+            .ok_or_else(|| error(format!("mkOptionType: no helper `{}'", HELPERS[i]), span))
     };
-    let given = |name: &str| attrs.get(sym(name)).cloned();
-    let Some(name) = given("name") else {
+    // The given attribute at index `i` of TYPE_ARGS.
+    let given = |i: usize| attrs.get(args[i]).cloned();
+    let or_helper = |i: usize, h: usize| given(i).map_or_else(|| helper(h), Ok);
+    let empty = || EMPTY_SET.with(Value::clone);
+    let Some(name) = given(0) else {
         return Err(EvalError::new(
             ErrorKind::Other,
             "function 'mkOptionType' called without required argument 'name'",
             span,
         ));
     };
-    let description = match given("description") {
+    let description = match given(1) {
         None => name.clone(),
         Some(d) => Thunk::apply(
             Value::PrimOpApp(Rc::new(PrimOpApp {
@@ -125,60 +150,44 @@ pub(crate) fn mk_option_type(ev: &mut Evaluator, a: &[Value], span: Span) -> Eva
             d,
         ),
     };
-    let functor = match given("functor") {
+    let functor = match given(10) {
         Some(f) => f,
-        None => Thunk::apply(helper("defaultFunctor")?, name.clone()),
+        None => Thunk::apply(helper(1)?, name.clone()),
     };
-    let type_merge = match given("typeMerge") {
+    let type_merge = match given(9) {
         Some(t) => t,
-        None => Thunk::apply(helper("defaultTypeMerge")?, functor.clone()),
+        None => Thunk::apply(helper(2)?, functor.clone()),
     };
-    let empty = || EMPTY_SET.with(Value::clone);
-    let entries = vec![
-        ("_type", OPTION_TYPE_TAG.with(Value::clone)),
-        ("name", name),
-        ("description", description),
-        (
-            "descriptionClass",
-            given("descriptionClass").unwrap_or(Value::Null),
-        ),
-        (
-            "check",
-            given("check").map_or_else(|| helper("alwaysTrue"), Ok)?,
-        ),
-        (
-            "merge",
-            given("merge").map_or_else(|| helper("mergeDefaultOption"), Ok)?,
-        ),
-        ("emptyValue", given("emptyValue").unwrap_or_else(empty)),
-        (
-            "getSubOptions",
-            given("getSubOptions").map_or_else(|| helper("noSubOptions"), Ok)?,
-        ),
-        (
-            "getSubModules",
-            given("getSubModules").unwrap_or(Value::Null),
-        ),
-        (
-            "substSubModules",
-            given("substSubModules").map_or_else(|| helper("noSubModules"), Ok)?,
-        ),
-        ("typeMerge", type_merge),
-        ("functor", functor),
-        (
-            "deprecationMessage",
-            given("deprecationMessage").unwrap_or(Value::Null),
-        ),
-        ("nestedTypes", given("nestedTypes").unwrap_or_else(empty)),
+    // In TYPE_ARGS order.
+    let values = [
+        name,
+        description,
+        given(2).unwrap_or(Value::Null),
+        or_helper(3, 3)?,
+        or_helper(4, 0)?,
+        given(5).unwrap_or_else(empty),
+        or_helper(6, 4)?,
+        given(7).unwrap_or(Value::Null),
+        or_helper(8, 5)?,
+        type_merge,
+        functor,
+        given(11).unwrap_or(Value::Null),
+        given(12).unwrap_or_else(empty),
     ];
-    let entries = entries
-        .into_iter()
-        .map(|(n, value)| Attr {
-            name: sym(n),
+    let mut entries: Vec<Attr> = args
+        .iter()
+        .zip(values)
+        .map(|(name, value)| Attr {
+            name: *name,
             value,
             span: Span::NONE,
         })
         .collect();
+    entries.push(Attr {
+        name: Syms::get().type_,
+        value: OPTION_TYPE_TAG.with(Value::clone),
+        span: Span::NONE,
+    });
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
 }
 
