@@ -1,6 +1,7 @@
 //! The `sysrebuild` command.
 
-#[cfg_attr(not(feature = "system-alloc"), global_allocator)]
+#[cfg(not(feature = "system-alloc"))]
+#[global_allocator]
 static GLOBAL: sysrebuild::alloc::MiMalloc = sysrebuild::alloc::MiMalloc;
 
 fn main() {
