@@ -174,15 +174,13 @@ pub(crate) fn mk_option_type(ev: &mut Evaluator, a: &[Value], span: Span) -> Eva
         given(11).unwrap_or(Value::Null),
         given(12).unwrap_or_else(empty),
     ];
-    let mut entries: Vec<Attr> = args
-        .iter()
-        .zip(values)
-        .map(|(name, value)| Attr {
-            name: *name,
-            value,
-            span: Span::NONE,
-        })
-        .collect();
+    // Exactly as large as needed: the type's set keeps this vector.
+    let mut entries: Vec<Attr> = Vec::with_capacity(values.len() + 1);
+    entries.extend(args.iter().zip(values).map(|(name, value)| Attr {
+        name: *name,
+        value,
+        span: Span::NONE,
+    }));
     entries.push(Attr {
         name: Syms::get().type_,
         value: OPTION_TYPE_TAG.with(Value::clone),
