@@ -44,6 +44,33 @@ const TYPE_ARGS: &[&str] = &[
     "nestedTypes",
 ];
 
+/// Positions of the names in [`TYPE_ARGS`].
+mod arg {
+    pub const NAME: usize = 0;
+    pub const DESCRIPTION: usize = 1;
+    pub const DESCRIPTION_CLASS: usize = 2;
+    pub const CHECK: usize = 3;
+    pub const MERGE: usize = 4;
+    pub const EMPTY_VALUE: usize = 5;
+    pub const GET_SUB_OPTIONS: usize = 6;
+    pub const GET_SUB_MODULES: usize = 7;
+    pub const SUBST_SUB_MODULES: usize = 8;
+    pub const TYPE_MERGE: usize = 9;
+    pub const FUNCTOR: usize = 10;
+    pub const DEPRECATION_MESSAGE: usize = 11;
+    pub const NESTED_TYPES: usize = 12;
+}
+
+/// Positions of the names in [`HELPERS`].
+mod helper {
+    pub const MERGE_DEFAULT_OPTION: usize = 0;
+    pub const DEFAULT_FUNCTOR: usize = 1;
+    pub const DEFAULT_TYPE_MERGE: usize = 2;
+    pub const ALWAYS_TRUE: usize = 3;
+    pub const NO_SUB_OPTIONS: usize = 4;
+    pub const NO_SUB_MODULES: usize = 5;
+}
+
 /// The Nix-written defaults `mkOptionType` is given (its first argument).
 const HELPERS: &[&str] = &[
     "mergeDefaultOption",
@@ -123,24 +150,24 @@ pub(crate) fn mk_option_type(ev: &mut Evaluator, a: &[Value], span: Span) -> Eva
     let helpers = crate::eval::builtins::arg_attrs(ev, &a[0], span)?;
     let attrs = NAMES.with(|n| arguments(ev, "mkOptionType", &a[1], &n.type_args, span))?;
     let (args, helper_names) = NAMES.with(|n| (n.type_args.clone(), n.helpers.clone()));
-    let helper = |i: usize| -> EvalResult<Value> {
+    let get_helper = |i: usize| -> EvalResult<Value> {
         helpers
             .get(helper_names[i])
             .cloned()
             .ok_or_else(|| error(format!("mkOptionType: no helper `{}'", HELPERS[i]), span))
     };
-    // The given attribute at index `i` of TYPE_ARGS.
+    // The given attribute at position `i` of TYPE_ARGS (see `arg`).
     let given = |i: usize| attrs.get(args[i]).cloned();
-    let or_helper = |i: usize, h: usize| given(i).map_or_else(|| helper(h), Ok);
+    let or_helper = |i: usize, h: usize| given(i).map_or_else(|| get_helper(h), Ok);
     let empty = || EMPTY_SET.with(Value::clone);
-    let Some(name) = given(0) else {
+    let Some(name) = given(arg::NAME) else {
         return Err(EvalError::new(
             ErrorKind::Other,
             "function 'mkOptionType' called without required argument 'name'",
             span,
         ));
     };
-    let description = match given(1) {
+    let description = match given(arg::DESCRIPTION) {
         None => name.clone(),
         Some(d) => Thunk::apply(
             Value::PrimOpApp(Rc::new(PrimOpApp {
@@ -150,29 +177,29 @@ pub(crate) fn mk_option_type(ev: &mut Evaluator, a: &[Value], span: Span) -> Eva
             d,
         ),
     };
-    let functor = match given(10) {
+    let functor = match given(arg::FUNCTOR) {
         Some(f) => f,
-        None => Thunk::apply(helper(1)?, name.clone()),
+        None => Thunk::apply(get_helper(helper::DEFAULT_FUNCTOR)?, name.clone()),
     };
-    let type_merge = match given(9) {
+    let type_merge = match given(arg::TYPE_MERGE) {
         Some(t) => t,
-        None => Thunk::apply(helper(2)?, functor.clone()),
+        None => Thunk::apply(get_helper(helper::DEFAULT_TYPE_MERGE)?, functor.clone()),
     };
     // In TYPE_ARGS order.
     let values = [
         name,
         description,
-        given(2).unwrap_or(Value::Null),
-        or_helper(3, 3)?,
-        or_helper(4, 0)?,
-        given(5).unwrap_or_else(empty),
-        or_helper(6, 4)?,
-        given(7).unwrap_or(Value::Null),
-        or_helper(8, 5)?,
+        given(arg::DESCRIPTION_CLASS).unwrap_or(Value::Null),
+        or_helper(arg::CHECK, helper::ALWAYS_TRUE)?,
+        or_helper(arg::MERGE, helper::MERGE_DEFAULT_OPTION)?,
+        given(arg::EMPTY_VALUE).unwrap_or_else(empty),
+        or_helper(arg::GET_SUB_OPTIONS, helper::NO_SUB_OPTIONS)?,
+        given(arg::GET_SUB_MODULES).unwrap_or(Value::Null),
+        or_helper(arg::SUBST_SUB_MODULES, helper::NO_SUB_MODULES)?,
         type_merge,
         functor,
-        given(11).unwrap_or(Value::Null),
-        given(12).unwrap_or_else(empty),
+        given(arg::DEPRECATION_MESSAGE).unwrap_or(Value::Null),
+        given(arg::NESTED_TYPES).unwrap_or_else(empty),
     ];
     // Exactly as large as needed: the type's set keeps this vector.
     let mut entries: Vec<Attr> = Vec::with_capacity(values.len() + 1);
