@@ -110,6 +110,18 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
     else {
         return;
     };
+    let Some(text) = sources.text(src) else {
+        // A file changed or removed since it was parsed: an excerpt of it now would show
+        // the wrong lines.
+        let _ = writeln!(
+            out,
+            "\n       at {}:{}:{} (the file has changed since; no excerpt)",
+            loc.file_name(),
+            loc.line,
+            loc.column
+        );
+        return;
+    };
     let _ = writeln!(
         out,
         "\n       at {}:{}:{}:\n",
@@ -141,12 +153,12 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
             out,
             "       {:>width$}| {}",
             loc.line - 1,
-            window(src.line_text(loc.line - 1))
+            window(src.line_text(&text, loc.line - 1))
         );
     }
-    let text = src.line_text(loc.line);
-    let _ = writeln!(out, "       {:>width$}| {}", loc.line, window(text));
-    let prefix: String = text
+    let line = src.line_text(&text, loc.line);
+    let _ = writeln!(out, "       {:>width$}| {}", loc.line, window(line));
+    let prefix: String = line
         .chars()
         .skip(start)
         .take(col - start)
@@ -154,9 +166,8 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
         .collect();
     let lead = if start > 0 { " " } else { "" };
     let span_len = {
-        let line_rest = text.chars().count().saturating_sub(col);
-        let len = src
-            .text
+        let line_rest = line.chars().count().saturating_sub(col);
+        let len = text
             .get(span_start as usize..span_end as usize)
             .map(|s| s.chars().take_while(|c| *c != '\n').count())
             .unwrap_or(1);
@@ -169,4 +180,55 @@ fn render_location(out: &mut String, sources: &SourceMap, span: Span) {
         prefix,
         "^".repeat(span_len)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::eval::{Evaluator, Settings};
+
+    /// The rendered error of evaluating `file` in a fresh evaluator, and the evaluator.
+    fn failing(file: &std::path::Path) -> (Evaluator, super::EvalError) {
+        let mut ev = Evaluator::new(Settings::default());
+        match ev
+            .eval_file(file.to_str().unwrap())
+            .and_then(|v| ev.force_deep(&v))
+        {
+            Ok(_) => panic!("{} evaluates", file.display()),
+            Err(error) => (ev, *error),
+        }
+    }
+
+    /// An error in a file shows the file's lines, read again since the file's text is not
+    /// kept; once the file has changed, only the location is shown, never other lines.
+    #[test]
+    fn excerpts_come_from_the_file_while_it_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.nix");
+        let name = path.display();
+        std::fs::write(&path, "let s = \"é\";\nin { a = s; }.b\n").unwrap();
+        let (ev, error) = failing(&path);
+        let shown = error.render(&ev.sources);
+        assert!(
+            shown.contains(&format!("at {name}:2:4:\n")),
+            "columns count characters: {shown}"
+        );
+        assert!(shown.contains("1| let s = \"é\";\n"), "{shown}");
+        assert!(shown.contains("2| in { a = s; }.b\n"), "{shown}");
+        assert!(shown.contains("|    ^^^^^^^^^^^^\n"), "{shown}");
+
+        // Parsed by another evaluator, then changed before its error is shown.
+        let (ev, error) = failing(&path);
+        std::fs::write(&path, "# changed\nin { a = s; }.b\n").unwrap();
+        let shown = error.render(&ev.sources);
+        assert!(
+            shown.contains(&format!(
+                "at {name}:2:4 (the file has changed since; no excerpt)\n"
+            )),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("changed\n") && !shown.contains("| "),
+            "{shown}"
+        );
+    }
 }

@@ -64,7 +64,7 @@ impl Evaluator {
         base_dir: &str,
         prefix: Option<&[Symbol]>,
     ) -> EvalResult<ExprRef> {
-        let file = self.sources.add(origin, Rc::from(text));
+        let file = self.sources.add(origin, text);
         let tree = match super::parse::parser::parse(text) {
             Some(tree) => tree,
             None => parse_with_rnix(text, file)?,
@@ -226,10 +226,9 @@ impl Evaluator {
                     match self.eval(cond, env)? {
                         Value::Bool(true) => {}
                         Value::Bool(false) => {
-                            let text = self.source_text(cond.span);
                             return Err(EvalError::new(
                                 ErrorKind::Assertion,
-                                format!("assertion '{text}' failed"),
+                                self.assertion_message(cond.span),
                                 expr.span,
                             ));
                         }
@@ -928,15 +927,15 @@ impl Evaluator {
         )
     }
 
-    /// The text of the source under `span` (for assertion messages).
+    /// The message of a failed assertion whose condition spans `span`: the condition's
+    /// text, or none when its file has changed since it was parsed.
     #[cold]
     #[inline(never)]
-    pub fn source_text(&self, span: Span) -> String {
-        self.sources
-            .resolve(span)
-            .and_then(|(s, start, end)| s.text.get(start as usize..end as usize))
-            .unwrap_or("")
-            .to_owned()
+    pub fn assertion_message(&self, span: Span) -> String {
+        match self.sources.span_text(span) {
+            Some(text) => format!("assertion '{text}' failed"),
+            None => "assertion failed".to_owned(),
+        }
     }
 
     /// `{ file, line, column }` for `span` (`__curPos`, `unsafeGetAttrPos`).
