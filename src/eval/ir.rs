@@ -102,7 +102,14 @@ pub enum ExprKind {
         bindings: Box<[ExprRef]>,
         body: ExprRef,
     },
-    Attrs(&'static AttrsDef),
+    /// `{ … }` with only static names: its attributes, sorted by symbol. Sets are the most
+    /// common literal, so their attributes hang off the expression directly.
+    Attrs(Box<[StaticAttr]>),
+    /// `rec { … }` with only static names: its attributes, sorted by symbol, which are also
+    /// the slots of the set's own environment.
+    RecAttrs(Box<[StaticAttr]>),
+    /// A set with `${name} = …` entries (rare, so kept out of line).
+    DynamicAttrs(&'static AttrsDef),
     List(Box<[ExprRef]>),
     If {
         cond: ExprRef,
@@ -178,7 +185,7 @@ impl LambdaDef {
     }
 }
 
-/// An attribute set literal.
+/// An attribute set literal with dynamic attributes.
 pub struct AttrsDef {
     /// `rec { … }`: values are evaluated in a new environment holding the static attributes.
     pub recursive: bool,

@@ -761,12 +761,17 @@ impl<'g> Lowerer<'g> {
                     span: aspan,
                 });
             }
-            let def = Box::leak(Box::new(AttrsDef {
-                recursive,
-                attrs: attrs.into_boxed_slice(),
-                dynamic: dynamic.into_boxed_slice(),
-            }));
-            Ok(alloc(ExprKind::Attrs(def), span))
+            let attrs = attrs.into_boxed_slice();
+            let kind = match (dynamic.is_empty(), recursive) {
+                (true, false) => ExprKind::Attrs(attrs),
+                (true, true) => ExprKind::RecAttrs(attrs),
+                (false, _) => ExprKind::DynamicAttrs(Box::leak(Box::new(AttrsDef {
+                    recursive,
+                    attrs,
+                    dynamic: dynamic.into_boxed_slice(),
+                }))),
+            };
+            Ok(alloc(kind, span))
         })();
         if recursive {
             self.scopes.pop();

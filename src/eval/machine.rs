@@ -6,7 +6,7 @@
 //! recursion into an error instead of exhausting memory.
 
 use super::error::{ErrorKind, EvalError, EvalResult};
-use super::ir::{AttrKey, BinOp, ExprKind, ExprRef, Param, Var};
+use super::ir::{AttrKey, AttrsDef, BinOp, ExprKind, ExprRef, Param, StaticAttr, Var};
 use super::lower::Lowerer;
 use super::settings::Settings;
 use super::source::{Origin, SourceMap, Span};
@@ -357,47 +357,12 @@ impl Evaluator {
                 def,
                 env: env.clone(),
             }))),
-            ExprKind::Attrs(def) => {
-                let venv = if def.recursive {
-                    Rc::new(Env::new(Some(env.clone()), def.attrs.len()))
-                } else {
-                    env.clone()
-                };
-                let mut entries = Vec::with_capacity(def.attrs.len() + def.dynamic.len());
-                for (i, a) in def.attrs.iter().enumerate() {
-                    let v = self.delay(a.value, &venv);
-                    if def.recursive {
-                        venv.set(i, v.clone());
-                    }
-                    entries.push(Attr {
-                        name: a.name,
-                        value: v,
-                        span: a.span,
-                    });
-                }
-                if def.dynamic.is_empty() {
-                    return Ok(Value::attrs(Attrs::from_sorted(entries)));
-                }
-                let mut attrs = Attrs::from_sorted(entries);
-                for d in def.dynamic.iter() {
-                    let name = self.eval(d.name, &venv)?;
-                    let name = match name {
-                        Value::Null => continue,
-                        other => self.expect_string_no_ctx(&other, d.name.span)?,
-                    };
-                    let sym = Symbol::intern(&name);
-                    if attrs.get(sym).is_some() {
-                        return Err(EvalError::new(
-                            ErrorKind::Other,
-                            format!("dynamic attribute '{name}' already defined"),
-                            d.span,
-                        ));
-                    }
-                    let v = self.delay(d.value, &venv);
-                    attrs.insert(sym, v, d.span);
-                }
-                Ok(Value::attrs(attrs))
+            ExprKind::Attrs(attrs) => Ok(Value::attrs(self.static_attrs(attrs, false, 0, env))),
+            ExprKind::RecAttrs(attrs) => {
+                let venv = Self::rec_env(env, attrs.len());
+                Ok(Value::attrs(self.static_attrs(attrs, true, 0, &venv)))
             }
+            ExprKind::DynamicAttrs(def) => self.eval_dynamic_attrs(def, env),
             ExprKind::List(items) => {
                 let values = items.iter().map(|e| self.delay(e, env)).collect();
                 Ok(Value::list(values))
@@ -443,6 +408,63 @@ impl Evaluator {
             | ExprKind::Assert { .. }
             | ExprKind::Apply { .. } => self.eval_loop(expr, env),
         }
+    }
+
+    /// A literal's static attributes, their values delayed in `venv` (for `recursive`
+    /// sets, their own new environment, whose slots they fill), with room for `extra` more.
+    fn static_attrs(
+        &mut self,
+        attrs: &'static [StaticAttr],
+        recursive: bool,
+        extra: usize,
+        venv: &Rc<Env>,
+    ) -> Attrs {
+        let mut entries = Vec::with_capacity(attrs.len() + extra);
+        for (i, a) in attrs.iter().enumerate() {
+            let v = self.delay(a.value, venv);
+            if recursive {
+                venv.set(i, v.clone());
+            }
+            entries.push(Attr {
+                name: a.name,
+                value: v,
+                span: a.span,
+            });
+        }
+        Attrs::from_sorted(entries)
+    }
+
+    /// The environment of a `rec` set with `len` attributes.
+    fn rec_env(env: &Rc<Env>, len: usize) -> Rc<Env> {
+        Rc::new(Env::new(Some(env.clone()), len))
+    }
+
+    /// The set of a literal with `${name} = …` entries.
+    fn eval_dynamic_attrs(&mut self, def: &'static AttrsDef, env: &Rc<Env>) -> EvalResult<Value> {
+        let venv = if def.recursive {
+            Self::rec_env(env, def.attrs.len())
+        } else {
+            env.clone()
+        };
+        let mut attrs = self.static_attrs(&def.attrs, def.recursive, def.dynamic.len(), &venv);
+        for d in def.dynamic.iter() {
+            let name = self.eval(d.name, &venv)?;
+            let name = match name {
+                Value::Null => continue,
+                other => self.expect_string_no_ctx(&other, d.name.span)?,
+            };
+            let sym = Symbol::intern(&name);
+            if attrs.get(sym).is_some() {
+                return Err(EvalError::new(
+                    ErrorKind::Other,
+                    format!("dynamic attribute '{name}' already defined"),
+                    d.span,
+                ));
+            }
+            let v = self.delay(d.value, &venv);
+            attrs.insert(sym, v, d.span);
+        }
+        Ok(Value::attrs(attrs))
     }
 
     #[inline(never)]
