@@ -9,13 +9,14 @@ use super::ir::{
     AttrKey, AttrsDef, DynamicAttr, ExprKind, ExprRef, Formal, LambdaDef, Param, SelectOr,
     StaticAttr, Var, alloc,
 };
+use super::literals::StringLiterals;
 use super::parse::ast::{
     Attr, AttrKind, Entry, Lambda, LambdaParam, Literal, Node, NodeKind, PathFlavour, StrPart,
 };
 use super::path::canonicalise;
 use super::source::{FileId, Span};
 use super::symbol::Symbol;
-use super::value::{NixString, Value};
+use super::value::Value;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -38,6 +39,8 @@ enum Scope {
 /// Lowers one parsed file or expression.
 pub struct Lowerer<'g> {
     file: FileId,
+    /// String literals lowered so far (by this evaluator), shared by equal literals.
+    strings: &'g mut StringLiterals,
     /// Directory that relative paths are resolved against.
     base_dir: String,
     home: Option<String>,
@@ -135,6 +138,7 @@ impl<'g> Lowerer<'g> {
         file: FileId,
         base_dir: String,
         globals: &'g FxHashMap<Symbol, Value>,
+        strings: &'g mut StringLiterals,
         prefix: Option<&[Symbol]>,
     ) -> Self {
         let mut scopes = Vec::new();
@@ -143,6 +147,7 @@ impl<'g> Lowerer<'g> {
         }
         Lowerer {
             file,
+            strings,
             base_dir,
             home: std::env::var("HOME").ok(),
             globals,
@@ -394,14 +399,14 @@ impl<'g> Lowerer<'g> {
                     text
                 }
             };
-            return Ok(alloc(ExprKind::Literal(Value::string(text)), span));
+            return Ok(alloc(ExprKind::Literal(self.strings.value(text)), span));
         }
         let mut out = Vec::with_capacity(parts.len());
         for part in parts {
             match part {
                 StrPart::Literal(text) => {
                     if !text.is_empty() {
-                        out.push(alloc(ExprKind::Literal(Value::string(text)), span));
+                        out.push(alloc(ExprKind::Literal(self.strings.value(text)), span));
                     }
                 }
                 StrPart::Interpolation(e) => out.push(self.lower(e)?),
@@ -434,7 +439,7 @@ impl<'g> Lowerer<'g> {
                         let resolved = self.resolve_path_literal(&text, flavour, span)?;
                         lowered.push(alloc(ExprKind::Literal(resolved), span));
                     } else {
-                        lowered.push(alloc(ExprKind::Literal(Value::string(text)), span));
+                        lowered.push(alloc(ExprKind::Literal(self.strings.value(text)), span));
                     }
                 }
                 StrPart::Interpolation(e) => lowered.push(self.lower(e)?),
@@ -888,9 +893,4 @@ fn plain_string(parts: &[StrPart]) -> Option<Symbol> {
             Some(Symbol::intern(&out))
         }
     }
-}
-
-/// A string literal value for the IR.
-pub fn string_literal(text: &str) -> Value {
-    Value::String(Rc::new(NixString::plain(text.to_owned())))
 }

@@ -7,6 +7,7 @@
 
 use super::error::{ErrorKind, EvalError, EvalResult};
 use super::ir::{AttrKey, AttrsDef, BinOp, ExprKind, ExprRef, Param, StaticAttr, Var};
+use super::literals::StringLiterals;
 use super::lower::Lowerer;
 use super::settings::Settings;
 use super::source::{Origin, SourceMap, Span};
@@ -33,6 +34,8 @@ pub struct Evaluator {
     pub sym: KnownSymbols,
     pub(crate) globals: FxHashMap<Symbol, Value>,
     pub(crate) import_cache: FxHashMap<String, Value>,
+    /// Literal strings of every source lowered, shared by equal literals.
+    string_literals: StringLiterals,
     /// State owned by builtins (regex cache, derivation hashes, …).
     pub(crate) builtin_state: super::builtins::BuiltinState,
     depth: usize,
@@ -48,6 +51,7 @@ impl Evaluator {
             sym: KnownSymbols::new(),
             globals: FxHashMap::default(),
             import_cache: FxHashMap::default(),
+            string_literals: StringLiterals::default(),
             builtin_state: Default::default(),
             depth: 0,
             empty_env: Rc::new(Env::new(None, 0)),
@@ -69,7 +73,13 @@ impl Evaluator {
             Some(tree) => tree,
             None => parse_with_rnix(text, file)?,
         };
-        let mut lowerer = Lowerer::new(file, base_dir.to_owned(), &self.globals, prefix);
+        let mut lowerer = Lowerer::new(
+            file,
+            base_dir.to_owned(),
+            &self.globals,
+            &mut self.string_literals,
+            prefix,
+        );
         lowerer.lower_root(tree).map_err(|e| {
             let mut message = e.message;
             if let Some(loc) = e.previous.and_then(|p| self.sources.locate(p)) {

@@ -6,6 +6,7 @@
 pub mod builtins;
 pub mod error;
 pub mod ir;
+pub mod literals;
 pub mod lower;
 pub mod machine;
 pub mod modules;
