@@ -464,15 +464,15 @@ let
         descriptionClass = "noun";
         check = x: isAttrs x || isFunction x || types.path.check x;
         # One evaluation per value (`attrsOf (submodule …)` has one per attribute): the
-        # native evaluation directly, without lib.evalModules' result set (only `config`
-        # is wanted here).
+        # native evaluation directly, and only its `config`, without lib.evalModules'
+        # result set.
         merge = loc: defs:
-          (native.evalModules lib {
+          native.evalModulesConfig lib {
             inherit class specialArgs;
             prefix = loc;
             modules = [ lib.modules.internalModule { _module.args.name = last loc; } ]
               ++ modules ++ allModules defs;
-          }).config;
+          };
         emptyValue = { value = { }; };
         getSubOptions = prefix: (lib.evalModules {
           inherit class specialArgs prefix;

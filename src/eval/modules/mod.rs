@@ -366,6 +366,12 @@ static PRIMOPS: &[PrimOp] = &[
         strict: false,
     },
     PrimOp {
+        name: "evalModulesConfig",
+        arity: 2,
+        func: eval_modules_config,
+        strict: false,
+    },
+    PrimOp {
         name: "mergeDefinitions",
         arity: 3,
         func: merge::merge_definitions_primop,
@@ -412,6 +418,20 @@ static PRIMOPS: &[PrimOp] = &[
 /// `evalModules lib { modules, specialArgs ? {}, prefix ? [], class ? null }`: returns
 /// `{ config, options, _module }`, all lazy.
 fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
+    let id = new_evaluation(ev, a, span)?;
+    Ok(view::result_set(ev, id))
+}
+
+/// `evalModulesConfig lib { … }`: `(evalModules lib { … }).config` without the result set
+/// around it; what a submodule's `merge` asks for, once per value.
+fn eval_modules_config(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
+    let id = new_evaluation(ev, a, span)?;
+    Ok(view::checked_root(id))
+}
+
+/// Registers a new evaluation of the modules that `a` (`lib`, then the arguments of
+/// `evalModules`) describes; nothing is collected until something is asked of it.
+fn new_evaluation(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<usize> {
     let syms = Syms::get();
     let args = super::builtins::arg_attrs(ev, &a[1], span)?;
     let modules = args
@@ -462,7 +482,7 @@ fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         .modules
         .evals
         .push(Rc::new(RefCell::new(st)));
-    Ok(view::result_set(ev, id))
+    Ok(id)
 }
 
 // A node per option and per namespace, for every evaluation (one per submodule value too).
