@@ -83,7 +83,7 @@ pub(crate) fn ensure_ready(ev: &mut Evaluator, id: usize) -> EvalResult<()> {
             s.phase = Phase::Fresh;
             s.nodes.truncate(1);
             s.nodes[0].children.clear();
-            s.nodes[0].defs.clear();
+            s.nodes[0].defs = Box::default();
             s.unmatched.clear();
             Err(e)
         }
@@ -150,6 +150,7 @@ fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
     let mut s = st.borrow_mut();
     // Every declaration is in: the tree only grows again for freeform definitions.
     s.nodes.shrink_to_fit();
+    let mut root_defs = Vec::new();
     for &i in &order {
         let m = &loaded[i];
         let def = |value: Value| Def {
@@ -159,16 +160,17 @@ fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
             span: m.span,
         };
         if let Some(c) = &m.config {
-            s.nodes[0].defs.push(def(c.clone()));
+            root_defs.push(def(c.clone()));
         }
         if let Some(meta) = &m.meta {
-            s.nodes[0].defs.push(def(single(syms.meta, meta.clone())));
+            root_defs.push(def(single(syms.meta, meta.clone())));
         }
         if let Some(ft) = &m.freeform {
             let inner = single(syms.freeform_type, ft.clone());
-            s.nodes[0].defs.push(def(single(syms.module_, inner)));
+            root_defs.push(def(single(syms.module_, inner)));
         }
     }
+    s.nodes[0].add_defs(root_defs.into_iter());
     Ok(())
 }
 

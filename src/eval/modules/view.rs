@@ -108,7 +108,7 @@ fn ids(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<(Rc<RefCell<Mo
 fn under_module(s: &ModEval, mut n: u32) -> bool {
     loop {
         let node = &s.nodes[n as usize];
-        match node.parent {
+        match node.parent() {
             Some(0) => return node.name == Syms::get().module_,
             Some(p) => n = p,
             None => return false,
@@ -120,7 +120,7 @@ fn under_module(s: &ModEval, mut n: u32) -> bool {
 fn rel_path(s: &ModEval, n: u32) -> Vec<crate::eval::symbol::Symbol> {
     let mut out = Vec::new();
     let mut cur = n;
-    while let Some(p) = s.nodes[cur as usize].parent {
+    while let Some(p) = s.nodes[cur as usize].parent() {
         out.push(s.nodes[cur as usize].name);
         cur = p;
     }
@@ -231,7 +231,7 @@ fn internal_default(
     st: &Rc<RefCell<ModEval>>,
     n: u32,
 ) -> EvalResult<Option<Value>> {
-    let parent = st.borrow().nodes[n as usize].parent;
+    let parent = st.borrow().nodes[n as usize].parent();
     if let Some(p) = parent {
         tree::expand(ev, st, p)?;
     }
@@ -311,7 +311,7 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
         if let Some(m) = &node.merged {
             return Ok(m.clone());
         }
-        (node.parent, node.merging, Syms::get())
+        (node.parent(), node.merging, Syms::get())
     };
     // The option's path is only needed for messages: built then.
     let path = || show::option_path(&st.borrow().path(n));
@@ -352,7 +352,7 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
     node.merged = Some(m.clone());
     // Everything later questions ask about the definitions is in the merge result: the
     // raw definitions (with their mkIf/mkOverride wrappers) need not stay in memory.
-    node.defs = Vec::new();
+    node.defs = Box::default();
     Ok(m)
 }
 
