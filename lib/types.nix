@@ -28,6 +28,13 @@ let
   nounOrComposite = c: c == "noun" || c == "composite";
   nounOrConjunction = c: c == "noun" || c == "conjunction";
 
+  # Shared by every type built by a constructor (one type per declared option): written
+  # inline, each would be a thunk, then a set, per type.
+  emptySetValue = { value = { }; };
+  emptyListValue = { value = [ ]; };
+  nullValue = { value = null; };
+  isModuleLike = x: isAttrs x || isFunction x || types.path.check x;
+
   defaultFunctor = name: {
     inherit name;
     type = types.${name} or null;
@@ -254,7 +261,7 @@ let
       description = "attribute set";
       check = isAttrs;
       merge = loc: builtins.foldl' (res: def: res // def.value) { };
-      emptyValue = { value = { }; };
+      emptyValue = emptySetValue;
     };
 
     package = mkOptionType {
@@ -321,7 +328,7 @@ let
       descriptionClass = "composite";
       check = isList;
       merge = native.mergeListOf elemType;
-      emptyValue = { value = [ ]; };
+      emptyValue = emptyListValue;
       getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "*" ]);
       getSubModules = elemType.getSubModules;
       substSubModules = m: types.listOf (elemType.substSubModules m);
@@ -337,8 +344,8 @@ let
         substSubModules = m: types.nonEmptyListOf (elemType.substSubModules m);
       };
 
-    attrsOf = memo (elemType: attrsWith { inherit elemType; lazy = false; });
-    lazyAttrsOf = memo (elemType: attrsWith { inherit elemType; lazy = true; });
+    attrsOf = memo (elemType: attrsType "attrsOf" false elemType);
+    lazyAttrsOf = memo (elemType: attrsType "lazyAttrsOf" true elemType);
 
     uniq = types.unique { message = ""; };
     unique = { message }: elemType: mkOptionType rec {
@@ -364,7 +371,7 @@ let
         else if nrNulls != 0 then
           throw "The option `${showOption loc}' is defined both null and not null, in ${lib.options.showFiles (map (d: d.file) defs)}."
         else elemType.merge loc defs;
-      emptyValue = { value = null; };
+      emptyValue = nullValue;
       getSubOptions = elemType.getSubOptions;
       getSubModules = elemType.getSubModules;
       substSubModules = m: types.nullOr (elemType.substSubModules m);
@@ -462,7 +469,7 @@ let
         description = if description != null then description
           else if freeformType != null then freeformType.description else name;
         descriptionClass = "noun";
-        check = x: isAttrs x || isFunction x || types.path.check x;
+        check = isModuleLike;
         # One evaluation per value (`attrsOf (submodule …)` has one per attribute): the
         # native evaluation directly, and only its `config`, without lib.evalModules'
         # result set.
@@ -473,7 +480,7 @@ let
             modules = [ lib.modules.internalModule { _module.args.name = last loc; } ]
               ++ modules ++ allModules defs;
           };
-        emptyValue = { value = { }; };
+        emptyValue = emptySetValue;
         getSubOptions = prefix: (lib.evalModules {
           inherit class specialArgs prefix;
           modules = [ { _module.args.name = lib.mkOptionDefault "‹name›"; } ] ++ modules;
@@ -508,7 +515,7 @@ let
       name = "deferredModule";
       description = "module";
       descriptionClass = "noun";
-      check = x: isAttrs x || isFunction x || types.path.check x;
+      check = isModuleLike;
       merge = loc: defs: {
         imports = staticModules ++ map (def: { _file = "${def.file}, via option ${showOption loc}"; imports = [ def.value ]; }) defs;
       };
@@ -552,8 +559,12 @@ let
     in valueType;
   };
 
-  attrsWith = { elemType, lazy ? false }: mkOptionType {
-    name = if lazy then "lazyAttrsOf" else "attrsOf";
+  attrsWith = { elemType, lazy ? false }:
+    if lazy then attrsType "lazyAttrsOf" true elemType else attrsType "attrsOf" false elemType;
+
+  # The type of `attrsOf elemType` (named `name`) or, when `lazy`, `lazyAttrsOf elemType`.
+  attrsType = name: lazy: elemType: mkOptionType {
+    inherit name;
     description = (if lazy then "lazy attribute set of " else "attribute set of ")
       + phrase nounOrComposite elemType;
     descriptionClass = "composite";
@@ -567,11 +578,11 @@ let
       mapAttrs (name: ds:
         let r = mergeDefinitions (loc ++ [ name ]) elemType ds; in
         r.optionalValue.value or elemType.emptyValue.value or r.mergedValue) byName;
-    emptyValue = { value = { }; };
+    emptyValue = emptySetValue;
     getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "<name>" ]);
     getSubModules = elemType.getSubModules;
     substSubModules = m: attrsWith { elemType = elemType.substSubModules m; inherit lazy; };
-    functor = defaultFunctor (if lazy then "lazyAttrsOf" else "attrsOf") // { wrapped = elemType; };
+    functor = defaultFunctor name // { wrapped = elemType; };
     nestedTypes.elemType = elemType;
   };
 in
