@@ -34,6 +34,10 @@ let
   emptyListValue = { value = [ ]; };
   nullValue = { value = null; };
   isModuleLike = x: isAttrs x || isFunction x || types.path.check x;
+  # The module giving a submodule value its `name` argument. The name is computed at
+  # once: left as a thunk, it would keep the whole `merge` call (every definition) alive
+  # for as long as the value's evaluation, since `name` is rarely asked for.
+  nameModule = name: builtins.seq name { _module.args.name = name; };
 
   defaultFunctor = name: {
     inherit name;
@@ -477,7 +481,9 @@ let
           native.evalModulesConfig lib {
             inherit class specialArgs;
             prefix = loc;
-            modules = [ lib.modules.internalModule { _module.args.name = last loc; } ]
+            modules = [ lib.modules.internalModule
+              # (`loc` is only empty when `merge` is called by hand: left lazy then.)
+              (if loc == [ ] then { _module.args.name = last loc; } else nameModule (last loc)) ]
               ++ modules ++ allModules defs;
           };
         emptyValue = emptySetValue;
