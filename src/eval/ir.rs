@@ -83,6 +83,14 @@ pub enum ExprKind {
         name_len: u32,
         name: Symbol,
     },
+    /// `x.a.b`: a [`ExprKind::SelectLocal`] with a two-name path (`lib.types.str`,
+    /// `config.services.x`: the most common longer path), kept inline.
+    SelectLocalName2 {
+        depth: u32,
+        slot: u32,
+        name_len: u32,
+        names: [Symbol; 2],
+    },
     /// `e.a.b or default` (rarer than a plain selection, so kept out of line: every
     /// expression is as large as the largest form).
     SelectOr(&'static SelectOr),

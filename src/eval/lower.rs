@@ -239,6 +239,17 @@ impl<'g> Lowerer<'g> {
                             name,
                         }
                     }
+                    [first, second]
+                        if let (Some(first), Some(second)) =
+                            (static_attr_name(first), static_attr_name(second)) =>
+                    {
+                        ExprKind::SelectLocalName2 {
+                            depth,
+                            slot,
+                            name_len,
+                            names: [first, second],
+                        }
+                    }
                     _ => ExprKind::SelectLocal {
                         depth,
                         slot,

@@ -341,6 +341,16 @@ impl Evaluator {
                 let subject = self.local_subject(env, *depth, *slot, *name_len, span)?;
                 self.select_path(subject, &[AttrKey::Static(*name)], None, env, span)
             }
+            ExprKind::SelectLocalName2 {
+                depth,
+                slot,
+                name_len,
+                names: [first, second],
+            } => {
+                let subject = self.local_subject(env, *depth, *slot, *name_len, span)?;
+                let path = [AttrKey::Static(*first), AttrKey::Static(*second)];
+                self.select_path(subject, &path, None, env, span)
+            }
             ExprKind::SelectOr(s) => {
                 self.eval_select(s.subject, &s.path, Some(s.default), env, span)
             }
@@ -550,6 +560,18 @@ impl Evaluator {
                 Some(v) => v,
                 None => Thunk::pending(expr, env.clone()),
             },
+            ExprKind::SelectLocalName2 {
+                depth,
+                slot,
+                names: [first, second],
+                ..
+            } => {
+                let path = [AttrKey::Static(*first), AttrKey::Static(*second)];
+                match known_local_select(*depth, *slot, &path, env) {
+                    Some(v) => v,
+                    None => Thunk::pending(expr, env.clone()),
+                }
+            }
             // Integer arithmetic on values that are already known is done at once, saving
             // a thunk (checked, so it cannot fail or diverge; overflow stays lazy).
             ExprKind::Binary { .. } => match known_arith(expr, env) {

@@ -102,4 +102,15 @@ fn selections_from_local_variables_keep_their_errors() {
         eval("let s = { a.b = 1; }; in [ s.a.b s.a (s).a.b ]"),
         Ok("[ 1 { b = 1; } 1 ]".to_owned())
     );
+    // Two names (kept inline), three, and a non-set on the way.
+    let err = eval("(x: x.a.b) { a = 1; }").unwrap_err();
+    assert!(
+        err.contains("value is an integer while a set was expected"),
+        "{err}"
+    );
+    assert!(err.contains("«string»:1:5"), "{err}");
+    assert_eq!(
+        eval("let s = { a.b.c = 1; }; in [ s.a.b.c s.a.\"b\" s.a.${\"b\"}.c ]"),
+        Ok("[ 1 { c = 1; } 1 ]".to_owned())
+    );
 }
