@@ -171,7 +171,35 @@ fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
         }
     }
     s.nodes[0].add_defs(root_defs.into_iter());
+    define_special_args(&mut s, syms);
     Ok(())
+}
+
+/// Defines `_module.specialArgs` (declared by the internal module) as the evaluation's
+/// `specialArgs`, as the internal module of NixOS does. Given natively, so that the
+/// internal module is one set shared by every evaluation rather than a function called
+/// by each.
+fn define_special_args(s: &mut ModEval, syms: Syms) {
+    let Some(module) = s.nodes[0].children.get(&syms.module_).copied() else {
+        return;
+    };
+    let Some(node) = s.nodes[module as usize]
+        .children
+        .get(&syms.special_args)
+        .copied()
+    else {
+        return;
+    };
+    let Some(file) = s.nodes[node as usize].decls.first().map(|d| d.file.clone()) else {
+        return;
+    };
+    let def = Def {
+        file,
+        value: Value::Attrs(s.special_args.clone()),
+        props: None,
+        span: Span::NONE,
+    };
+    s.nodes[node as usize].add_defs(std::iter::once(def));
 }
 
 /// `{ name = value; }`.

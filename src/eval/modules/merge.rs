@@ -40,11 +40,12 @@ pub(crate) struct FinalDef {
 }
 
 /// An option's definitions after discharging, priority filtering and ordering.
+/// Kept per option for as long as the evaluation: exactly as large as needed.
 pub(crate) struct Merged {
-    pub defs: Vec<FinalDef>,
+    pub defs: Box<[FinalDef]>,
     pub highest_prio: i64,
     /// Definitions from modules (not the default) that survived `mkIf`, before priorities.
-    pub defined_count: usize,
+    pub defined_count: u32,
 }
 
 /// The merged declaration of option `node`.
@@ -359,7 +360,7 @@ pub(crate) fn finalise(
     for d in defs {
         discharge(ev, syms, loc, d, DEFAULT_PRIO, &mut all)?;
     }
-    let defined_count = all.len();
+    let defined_count = u32::try_from(all.len()).unwrap_or(u32::MAX);
     if let Some(d) = default {
         discharge(ev, syms, loc, d, OPTION_DEFAULT_PRIO, &mut all)?;
     }
@@ -368,10 +369,11 @@ pub(crate) fn finalise(
     if all.iter().any(|d| d.2 != DEFAULT_ORDER) {
         all.sort_by_key(|d| d.2);
     }
-    // Kept for as long as the evaluation: exactly as large as needed (collecting in
-    // place would keep the larger buffer of `all`).
+    // Collected into a new buffer of the exact size: collecting in place would keep the
+    // larger buffer of `all` (allocators shrink blocks in place).
     let mut kept = Vec::with_capacity(all.len());
     kept.extend(all.into_iter().map(|d| d.0));
+    let kept = kept.into_boxed_slice();
     Ok(Merged {
         defs: kept,
         highest_prio: highest,
