@@ -52,6 +52,7 @@ pub enum Origin {
 /// start and which of its bytes continue a character, and the few error messages that
 /// show an excerpt read the file again ([`SourceMap::text`]), as Nix does.
 pub struct Source {
+    /// Where the source came from.
     pub origin: Origin,
     /// Where the text starts in the map's position space.
     base: u32,
