@@ -104,6 +104,12 @@ pub enum ExprKind {
         func: ExprRef,
         args: Box<[ExprRef]>,
     },
+    /// `f a`: an application with one argument (most of them), without an argument slice
+    /// of its own.
+    Apply1 {
+        func: ExprRef,
+        arg: ExprRef,
+    },
     Lambda(&'static LambdaDef),
     /// `let` (always recursive): a new environment with one slot per binding.
     Let {
@@ -146,6 +152,19 @@ pub enum ExprKind {
     InterpolatePath(Box<[ExprRef]>),
     /// `__curPos`.
     CurPos,
+}
+
+impl ExprKind {
+    /// The function and arguments of an application ([`ExprKind::Apply`],
+    /// [`ExprKind::Apply1`]).
+    #[inline(always)]
+    pub fn application(&self) -> Option<(ExprRef, &[ExprRef])> {
+        match self {
+            ExprKind::Apply { func, args } => Some((func, args)),
+            ExprKind::Apply1 { func, arg } => Some((func, std::slice::from_ref(arg))),
+            _ => None,
+        }
+    }
 }
 
 /// A selection with a default.

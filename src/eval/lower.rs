@@ -205,9 +205,12 @@ impl<'g> Lowerer<'g> {
                 for arg in args_rev.into_iter().rev() {
                     args.push(self.lower(arg)?);
                 }
-                ExprKind::Apply {
-                    func,
-                    args: args.into_boxed_slice(),
+                match args.as_slice() {
+                    [arg] => ExprKind::Apply1 { func, arg },
+                    _ => ExprKind::Apply {
+                        func,
+                        args: args.into_boxed_slice(),
+                    },
                 }
             }
             NodeKind::Assert(cond, body) => {

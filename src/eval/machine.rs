@@ -246,14 +246,18 @@ impl Evaluator {
                     }
                     expr = body;
                 }
-                ExprKind::Apply { func, args } => {
+                ExprKind::Apply { .. } | ExprKind::Apply1 { .. } => {
+                    let (func, args) = expr
+                        .kind
+                        .application()
+                        .unwrap_or_else(|| unreachable!("an application"));
                     let mut f = self.eval_leaf(func, env)?;
                     if let Value::PrimOp(op) = f
                         && op.arity == args.len()
                     {
                         let span = expr.span;
                         let strict = op.strict;
-                        return match args.as_ref() {
+                        return match args {
                             [a] => {
                                 let a = self.primop_arg(strict, a, env);
                                 (op.func)(self, &[a], span)
@@ -426,7 +430,8 @@ impl Evaluator {
             | ExprKind::Let { .. }
             | ExprKind::With { .. }
             | ExprKind::Assert { .. }
-            | ExprKind::Apply { .. } => self.eval_loop(expr, env),
+            | ExprKind::Apply { .. }
+            | ExprKind::Apply1 { .. } => self.eval_loop(expr, env),
         }
     }
 
