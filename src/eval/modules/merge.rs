@@ -19,12 +19,15 @@ const DEFAULT_ORDER: i64 = 1000;
 
 /// An option's declarations merged into one.
 /// Where each declaration was written is not copied here: the node's `decls` have it.
+/// Cheap to clone (reference counts only).
+#[derive(Clone)]
 pub(crate) struct OptDecl {
     pub ty: Value,
     /// The `default`, and the index in the node's `decls` of the declaration giving it.
     pub default: Option<(Value, u32)>,
     pub apply: Option<Value>,
     pub read_only: bool,
+    /// The merged `mkOption` attributes, as given (without a `type` when none was).
     pub attrs: Rc<Attrs>,
 }
 
@@ -45,22 +48,41 @@ pub(crate) struct Merged {
 }
 
 /// The merged declaration of option `node`.
+///
+/// Nearly every option has one declaration: its merged declaration is read straight from
+/// that `mkOption` set on every call (a few lookups) rather than kept, which would cost
+/// a record per option and per option of every submodule value. Options declared in
+/// several modules are merged once (type merging calls Nix code) and memoised.
 pub(crate) fn opt_decl(
     ev: &mut Evaluator,
     st: &Rc<RefCell<ModEval>>,
     node: u32,
-) -> EvalResult<Rc<OptDecl>> {
-    if let Some(d) = &st.borrow().nodes[node as usize].decl {
-        return Ok(d.clone());
-    }
-    let (decls, syms, lib) = {
+) -> EvalResult<OptDecl> {
+    let single = {
         let s = st.borrow();
-        (
-            s.nodes[node as usize].decls.clone(),
-            Syms::get(),
-            s.lib.clone(),
-        )
+        if let Some(d) = s.merged_decls.get(&node) {
+            return Ok(d.clone());
+        }
+        match &s.nodes[node as usize].decls[..] {
+            [only] => Some(only.attrs.clone()),
+            _ => None,
+        }
     };
+    let syms = Syms::get();
+    if let Some(attrs) = single {
+        let ty = match attrs.get(syms.type_attr) {
+            Some(t) => t.clone(),
+            None => unspecified(ev, st)?,
+        };
+        return finish(
+            ev,
+            syms,
+            ty,
+            attrs.get(syms.default).map(|v| (v.clone(), 0)),
+            attrs,
+        );
+    }
+    let decls = st.borrow().nodes[node as usize].decls.clone();
     // The option's path is only needed for an error message: built then.
     let path = || st.borrow().path(node);
     let mut ty: Option<(Value, Rc<str>)> = None;
@@ -86,51 +108,68 @@ pub(crate) fn opt_decl(
             }
             default = Some((v.clone(), i as u32));
         }
-        attrs = if decls.len() == 1 {
-            d.attrs.clone()
-        } else {
-            Rc::new(attrs.update(&d.attrs))
-        };
+        attrs = Rc::new(attrs.update(&d.attrs));
     }
     let ty = match ty {
         Some((t, _)) => t,
-        None => {
-            let types = ev.select_attr(
-                &lib,
-                crate::eval::symbol::Symbol::intern("types"),
-                Span::NONE,
-            )?;
-            ev.select_attr(
-                &types,
-                crate::eval::symbol::Symbol::intern("unspecified"),
-                Span::NONE,
-            )?
-        }
+        None => unspecified(ev, st)?,
     };
-    // The declaration as `options` shows it: with its (merged or default) type.
-    let same_type = attrs
-        .get(syms.type_attr)
-        .is_some_and(|t| same_object(t, &ty));
-    let shown = if same_type {
-        attrs.clone()
-    } else {
-        let mut a = (*attrs).clone();
-        a.insert(syms.type_attr, ty.clone(), Span::NONE);
-        Rc::new(a)
-    };
+    let decl = finish(ev, syms, ty, default, attrs)?;
+    st.borrow_mut().merged_decls.insert(node, decl.clone());
+    Ok(decl)
+}
+
+/// `lib.types.unspecified`: the type of an option declared without one.
+fn unspecified(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<Value> {
+    let lib = st.borrow().lib.clone();
+    let types = ev.select_attr(
+        &lib,
+        crate::eval::symbol::Symbol::intern("types"),
+        Span::NONE,
+    )?;
+    ev.select_attr(
+        &types,
+        crate::eval::symbol::Symbol::intern("unspecified"),
+        Span::NONE,
+    )
+}
+
+/// The rest of a merged declaration: `apply` and `readOnly` from the merged attributes.
+fn finish(
+    ev: &mut Evaluator,
+    syms: Syms,
+    ty: Value,
+    default: Option<(Value, u32)>,
+    attrs: Rc<Attrs>,
+) -> EvalResult<OptDecl> {
     let read_only = match attrs.get(syms.read_only) {
         Some(v) => matches!(ev.force(v)?, Value::Bool(true)),
         None => false,
     };
-    let decl = Rc::new(OptDecl {
+    Ok(OptDecl {
         ty,
         default,
         apply: attrs.get(syms.apply).cloned(),
         read_only,
-        attrs: shown,
-    });
-    st.borrow_mut().nodes[node as usize].decl = Some(decl.clone());
-    Ok(decl)
+        attrs,
+    })
+}
+
+impl OptDecl {
+    /// The declaration as `options` shows it: with its (merged or default) type.
+    pub(crate) fn shown(&self) -> Rc<Attrs> {
+        let syms = Syms::get();
+        if self
+            .attrs
+            .get(syms.type_attr)
+            .is_some_and(|t| same_object(t, &self.ty))
+        {
+            return self.attrs.clone();
+        }
+        let mut a = (*self.attrs).clone();
+        a.insert(syms.type_attr, self.ty.clone(), Span::NONE);
+        Rc::new(a)
+    }
 }
 
 /// Whether two values are the very same thunk or set (not merely equal).

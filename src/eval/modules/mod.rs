@@ -183,8 +183,6 @@ pub(crate) struct Node {
     pub expanded: Expansion,
     /// The `config` value of this node (an option's merged-value thunk or a namespace set).
     pub config: Option<Value>,
-    /// The merged declaration of an option.
-    pub decl: Option<Rc<merge::OptDecl>>,
     /// The merge result of an option.
     pub merged: Option<Rc<merge::Merged>>,
     /// Whether the merge is running (to report recursion).
@@ -243,7 +241,6 @@ impl Node {
             defs: Vec::new(),
             expanded: Expansion::No,
             config: None,
-            decl: None,
             merged: None,
             merging: false,
         }
@@ -276,6 +273,9 @@ pub(crate) struct ModEval {
     /// Definitions of names nothing declares, by the namespace node they are under (rare,
     /// so kept out of the nodes).
     pub unmatched: FxHashMap<u32, Vec<(Symbol, Def)>>,
+    /// The merged declarations of options declared more than once (see
+    /// [`merge::opt_decl`]), by node.
+    pub merged_decls: FxHashMap<u32, merge::OptDecl>,
     /// The `options` values built so far, by node (kept so that they are built once).
     pub options_values: FxHashMap<u32, Value>,
     /// The freeform value (merged lazily), once computed.
@@ -452,6 +452,7 @@ fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         phase: Phase::Fresh,
         nodes: vec![Node::new(Symbol::intern("<root>"), None)],
         unmatched: FxHashMap::default(),
+        merged_decls: FxHashMap::default(),
         options_values: FxHashMap::default(),
         freeform: None,
         checked: false,

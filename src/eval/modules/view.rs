@@ -413,7 +413,7 @@ fn options_node(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
     let decl = merge::opt_decl(ev, &st, n)?;
     let mut s = st.borrow_mut();
     let id = s.id as i64;
-    let mut out = (*decl.attrs).clone();
+    let mut out = (*decl.shown()).clone();
     let sym = crate::eval::symbol::Symbol::intern;
     out.insert(Syms::get().value, node_config(&mut s, n), Span::NONE);
     let info = |field: i64| {
