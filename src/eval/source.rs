@@ -247,4 +247,30 @@ mod tests {
         assert!(map.resolve(Span::NONE).is_none());
         assert!(!Span::NONE.is_known() && Span::new(a, 0, 1).is_known());
     }
+
+    /// An open span is completed to the syntax starting at its position, in whichever
+    /// source holds it (the cached tree is replaced when the source changes).
+    #[test]
+    fn open_spans_end_where_their_syntax_ends() {
+        let mut map = SourceMap::default();
+        let a = map.add(Origin::String, Rc::from("{ a = 1; b.c = [ 2 ]; }"));
+        let b = map.add(
+            Origin::File("/b.nix".into()),
+            Rc::from("{ x }: { inherit x; }"),
+        );
+        let text = |span: Span| {
+            let (src, start, end) = map.resolve(span).unwrap();
+            src.text[start as usize..end as usize].to_owned()
+        };
+        let open = |file: FileId, at: u32| Span::starting_at(Span::new(file, at, at).start);
+        assert!(open(a, 2).is_open() && !Span::new(a, 2, 3).is_open());
+        assert_eq!(text(open(a, 9)), "b.c = [ 2 ];");
+        assert_eq!(text(open(b, 17)), "x");
+        assert_eq!(text(open(a, 2)), "a = 1;");
+        // No node starts at the `.` of `b.c`: the span is empty.
+        assert_eq!(text(open(a, 10)), "");
+        let loc = map.locate(open(b, 17)).unwrap();
+        assert_eq!((loc.line, loc.column), (1, 18));
+        assert!(!Span::NONE.is_open() && Span::starting_at(u32::MAX) == Span::NONE);
+    }
 }
