@@ -13,11 +13,12 @@ rec {
     else throw "lib.types, lib.options and lib.modules need sysrebuild's evaluator";
 
   # The options every evaluation has.
-  internalModule = { specialArgs, ... }: {
+  # A plain set, shared by every evaluation (one per submodule value too): the value of
+  # `_module.specialArgs` is defined natively by each evaluation.
+  internalModule = {
     _file = "<sysrebuild/lib/modules.nix>";
     key = "<sysrebuild/lib/modules.nix#internal>";
     options = internalOptions;
-    config._module.specialArgs = specialArgs;
     config._module.args = { };
   };
 

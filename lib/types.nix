@@ -28,6 +28,17 @@ let
   nounOrComposite = c: c == "noun" || c == "composite";
   nounOrConjunction = c: c == "noun" || c == "conjunction";
 
+  # Shared by every type built by a constructor (one type per declared option): written
+  # inline, each would be a thunk, then a set, per type.
+  emptySetValue = { value = { }; };
+  emptyListValue = { value = [ ]; };
+  nullValue = { value = null; };
+  isModuleLike = x: isAttrs x || isFunction x || types.path.check x;
+  # The module giving a submodule value its `name` argument. The name is computed at
+  # once: left as a thunk, it would keep the whole `merge` call (every definition) alive
+  # for as long as the value's evaluation, since `name` is rarely asked for.
+  nameModule = name: builtins.seq name { _module.args.name = name; };
+
   defaultFunctor = name: {
     inherit name;
     type = types.${name} or null;
@@ -254,7 +265,7 @@ let
       description = "attribute set";
       check = isAttrs;
       merge = loc: builtins.foldl' (res: def: res // def.value) { };
-      emptyValue = { value = { }; };
+      emptyValue = emptySetValue;
     };
 
     package = mkOptionType {
@@ -321,7 +332,7 @@ let
       descriptionClass = "composite";
       check = isList;
       merge = native.mergeListOf elemType;
-      emptyValue = { value = [ ]; };
+      emptyValue = emptyListValue;
       getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "*" ]);
       getSubModules = elemType.getSubModules;
       substSubModules = m: types.listOf (elemType.substSubModules m);
@@ -337,8 +348,8 @@ let
         substSubModules = m: types.nonEmptyListOf (elemType.substSubModules m);
       };
 
-    attrsOf = memo (elemType: attrsWith { inherit elemType; lazy = false; });
-    lazyAttrsOf = memo (elemType: attrsWith { inherit elemType; lazy = true; });
+    attrsOf = memo (elemType: attrsType "attrsOf" false elemType);
+    lazyAttrsOf = memo (elemType: attrsType "lazyAttrsOf" true elemType);
 
     uniq = types.unique { message = ""; };
     unique = { message }: elemType: mkOptionType rec {
@@ -364,7 +375,7 @@ let
         else if nrNulls != 0 then
           throw "The option `${showOption loc}' is defined both null and not null, in ${lib.options.showFiles (map (d: d.file) defs)}."
         else elemType.merge loc defs;
-      emptyValue = { value = null; };
+      emptyValue = nullValue;
       getSubOptions = elemType.getSubOptions;
       getSubModules = elemType.getSubModules;
       substSubModules = m: types.nullOr (elemType.substSubModules m);
@@ -462,18 +473,20 @@ let
         description = if description != null then description
           else if freeformType != null then freeformType.description else name;
         descriptionClass = "noun";
-        check = x: isAttrs x || isFunction x || types.path.check x;
+        check = isModuleLike;
         # One evaluation per value (`attrsOf (submodule …)` has one per attribute): the
-        # native evaluation directly, without lib.evalModules' result set (only `config`
-        # is wanted here).
+        # native evaluation directly, and only its `config`, without lib.evalModules'
+        # result set.
         merge = loc: defs:
-          (native.evalModules lib {
+          native.evalModulesConfig lib {
             inherit class specialArgs;
             prefix = loc;
-            modules = [ lib.modules.internalModule { _module.args.name = last loc; } ]
+            modules = [ lib.modules.internalModule
+              # (`loc` is only empty when `merge` is called by hand: left lazy then.)
+              (if loc == [ ] then { _module.args.name = last loc; } else nameModule (last loc)) ]
               ++ modules ++ allModules defs;
-          }).config;
-        emptyValue = { value = { }; };
+          };
+        emptyValue = emptySetValue;
         getSubOptions = prefix: (lib.evalModules {
           inherit class specialArgs prefix;
           modules = [ { _module.args.name = lib.mkOptionDefault "‹name›"; } ] ++ modules;
@@ -508,7 +521,7 @@ let
       name = "deferredModule";
       description = "module";
       descriptionClass = "noun";
-      check = x: isAttrs x || isFunction x || types.path.check x;
+      check = isModuleLike;
       merge = loc: defs: {
         imports = staticModules ++ map (def: { _file = "${def.file}, via option ${showOption loc}"; imports = [ def.value ]; }) defs;
       };
@@ -552,8 +565,12 @@ let
     in valueType;
   };
 
-  attrsWith = { elemType, lazy ? false }: mkOptionType {
-    name = if lazy then "lazyAttrsOf" else "attrsOf";
+  attrsWith = { elemType, lazy ? false }:
+    if lazy then attrsType "lazyAttrsOf" true elemType else attrsType "attrsOf" false elemType;
+
+  # The type of `attrsOf elemType` (named `name`) or, when `lazy`, `lazyAttrsOf elemType`.
+  attrsType = name: lazy: elemType: mkOptionType {
+    inherit name;
     description = (if lazy then "lazy attribute set of " else "attribute set of ")
       + phrase nounOrComposite elemType;
     descriptionClass = "composite";
@@ -567,11 +584,11 @@ let
       mapAttrs (name: ds:
         let r = mergeDefinitions (loc ++ [ name ]) elemType ds; in
         r.optionalValue.value or elemType.emptyValue.value or r.mergedValue) byName;
-    emptyValue = { value = { }; };
+    emptyValue = emptySetValue;
     getSubOptions = prefix: elemType.getSubOptions (prefix ++ [ "<name>" ]);
     getSubModules = elemType.getSubModules;
     substSubModules = m: attrsWith { elemType = elemType.substSubModules m; inherit lazy; };
-    functor = defaultFunctor (if lazy then "lazyAttrsOf" else "attrsOf") // { wrapped = elemType; };
+    functor = defaultFunctor name // { wrapped = elemType; };
     nestedTypes.elemType = elemType;
   };
 in

@@ -71,7 +71,11 @@ pub(crate) fn ensure_ready(ev: &mut Evaluator, id: usize) -> EvalResult<()> {
     st.borrow_mut().phase = Phase::Collecting;
     match collect(ev, &st) {
         Ok(()) => {
-            st.borrow_mut().phase = Phase::Ready;
+            let mut s = st.borrow_mut();
+            s.phase = Phase::Ready;
+            // Collected for good: the module list, and what only it reaches (module sets
+            // already split into declarations and definitions), can go.
+            s.modules = Value::Null;
             Ok(())
         }
         Err(e) => {
@@ -79,7 +83,7 @@ pub(crate) fn ensure_ready(ev: &mut Evaluator, id: usize) -> EvalResult<()> {
             s.phase = Phase::Fresh;
             s.nodes.truncate(1);
             s.nodes[0].children.clear();
-            s.nodes[0].defs.clear();
+            s.nodes[0].defs = Box::default();
             s.unmatched.clear();
             Err(e)
         }
@@ -146,6 +150,7 @@ fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
     let mut s = st.borrow_mut();
     // Every declaration is in: the tree only grows again for freeform definitions.
     s.nodes.shrink_to_fit();
+    let mut root_defs = Vec::new();
     for &i in &order {
         let m = &loaded[i];
         let def = |value: Value| Def {
@@ -155,17 +160,46 @@ fn collect(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>) -> EvalResult<()> {
             span: m.span,
         };
         if let Some(c) = &m.config {
-            s.nodes[0].defs.push(def(c.clone()));
+            root_defs.push(def(c.clone()));
         }
         if let Some(meta) = &m.meta {
-            s.nodes[0].defs.push(def(single(syms.meta, meta.clone())));
+            root_defs.push(def(single(syms.meta, meta.clone())));
         }
         if let Some(ft) = &m.freeform {
             let inner = single(syms.freeform_type, ft.clone());
-            s.nodes[0].defs.push(def(single(syms.module_, inner)));
+            root_defs.push(def(single(syms.module_, inner)));
         }
     }
+    s.nodes[0].add_defs(root_defs.into_iter());
+    define_special_args(&mut s, syms);
     Ok(())
+}
+
+/// Defines `_module.specialArgs` (declared by the internal module) as the evaluation's
+/// `specialArgs`, as the internal module of NixOS does. Given natively, so that the
+/// internal module is one set shared by every evaluation rather than a function called
+/// by each.
+fn define_special_args(s: &mut ModEval, syms: Syms) {
+    let Some(module) = s.nodes[0].children.get(&syms.module_).copied() else {
+        return;
+    };
+    let Some(node) = s.nodes[module as usize]
+        .children
+        .get(&syms.special_args)
+        .copied()
+    else {
+        return;
+    };
+    let Some(file) = s.nodes[node as usize].decls.first().map(|d| d.file.clone()) else {
+        return;
+    };
+    let def = Def {
+        file,
+        value: Value::Attrs(s.special_args.clone()),
+        props: None,
+        span: Span::NONE,
+    };
+    s.nodes[node as usize].add_defs(std::iter::once(def));
 }
 
 /// `{ name = value; }`.
@@ -362,8 +396,32 @@ fn module_args(
         let s = st.borrow();
         (s.id, s.lib.clone(), s.special_args.clone())
     };
-    let config = view::root_config(ev, id);
-    let options = view::root_options(ev, id);
+    // Extra attributes of the argument set are only visible to a function that names the
+    // whole set (`args@{ … }`, `args:`); the others see their formals alone, so `config`
+    // and `options` are only built when asked for (a submodule's internal module is
+    // called once per value and asks for neither).
+    let (formals, whole_set) = match f {
+        Value::Lambda(c) => match &c.def.param {
+            Param::Pattern {
+                formals,
+                ellipsis,
+                bind,
+            } => (&formals[..], *ellipsis && bind.is_some()),
+            Param::Ident(_) => (&[][..], true),
+        },
+        _ => (&[][..], true),
+    };
+    let wants = |name: Symbol| whole_set || formals.iter().any(|f| f.name == name);
+    let config = if wants(syms.config) {
+        view::root_config(ev, id)
+    } else {
+        Value::Null
+    };
+    let options = if wants(syms.options) {
+        view::root_options(ev, id)
+    } else {
+        Value::Null
+    };
     let lookup = |name: Symbol| -> Option<Value> {
         if let Some(v) = special.get(name) {
             return Some(v.clone());
@@ -393,32 +451,22 @@ fn module_args(
         out.extend(special.entries().iter().cloned());
     };
     let mut out = Vec::new();
-    match f {
-        Value::Lambda(c) => match &c.def.param {
-            Param::Pattern {
-                formals, ellipsis, ..
-            } => {
-                if *ellipsis {
-                    base(&mut out);
-                }
-                for formal in formals.iter() {
-                    let value = lookup(formal.name).unwrap_or_else(|| {
-                        let app = PrimOpApp {
-                            op: &MODULE_ARG,
-                            args: vec![Value::Int(id as i64), Value::string(file.to_string())],
-                        };
-                        Thunk::apply(Value::PrimOpApp(Rc::new(app)), formal.name.string_value())
-                    });
-                    out.push(Attr {
-                        name: formal.name,
-                        value,
-                        pos: formal.span.start,
-                    });
-                }
-            }
-            Param::Ident(_) => base(&mut out),
-        },
-        _ => base(&mut out),
+    if whole_set {
+        base(&mut out);
+    }
+    for formal in formals {
+        let value = lookup(formal.name).unwrap_or_else(|| {
+            let app = PrimOpApp {
+                op: &MODULE_ARG,
+                args: vec![Value::Int(id as i64), Value::string(file.to_string())],
+            };
+            Thunk::apply(Value::PrimOpApp(Rc::new(app)), formal.name.string_value())
+        });
+        out.push(Attr {
+            name: formal.name,
+            value,
+            pos: formal.span.start,
+        });
     }
     Ok(Value::attrs(Attrs::from_unsorted(out)))
 }

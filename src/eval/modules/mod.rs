@@ -176,10 +176,14 @@ pub(crate) enum Expansion {
 /// A node of the option tree: a namespace (children) or an option (declarations).
 pub(crate) struct Node {
     pub name: Symbol,
-    pub parent: Option<u32>,
+    /// The parent's index, [`NO_PARENT`] for the root (see [`Node::parent`]).
+    parent: u32,
     pub children: Children,
-    pub decls: Vec<Decl>,
-    pub defs: Vec<Def>,
+    /// Fixed once modules are collected, so a boxed slice (a vector's spare capacity
+    /// field would be paid by every node of every evaluation).
+    pub decls: Box<[Decl]>,
+    /// Written whole: by collection (the root) or when the parent is expanded.
+    pub defs: Box<[Def]>,
     pub expanded: Expansion,
     /// The `config` value of this node (an option's merged-value thunk or a namespace set).
     pub config: Option<Value>,
@@ -231,19 +235,43 @@ impl Children {
     }
 }
 
+/// The parent index of the root node.
+const NO_PARENT: u32 = u32::MAX;
+
 impl Node {
     fn new(name: Symbol, parent: Option<u32>) -> Self {
         Node {
             name,
-            parent,
+            parent: parent.unwrap_or(NO_PARENT),
             children: Children::default(),
-            decls: Vec::new(),
-            defs: Vec::new(),
+            decls: Box::default(),
+            defs: Box::default(),
             expanded: Expansion::No,
             config: None,
             merged: None,
             merging: false,
         }
+    }
+
+    /// The parent node (`None` for the root).
+    pub fn parent(&self) -> Option<u32> {
+        (self.parent != NO_PARENT).then_some(self.parent)
+    }
+
+    /// Adds a declaration (while modules are collected).
+    pub fn add_decl(&mut self, decl: Decl) {
+        let mut list = std::mem::take(&mut self.decls).into_vec();
+        list.reserve_exact(1);
+        list.push(decl);
+        self.decls = list.into_boxed_slice();
+    }
+
+    /// Appends definitions to the node's list, keeping it at its exact size.
+    pub fn add_defs(&mut self, defs: impl ExactSizeIterator<Item = Def>) {
+        let mut list = std::mem::take(&mut self.defs).into_vec();
+        list.reserve_exact(defs.len());
+        list.extend(defs);
+        self.defs = list.into_boxed_slice();
     }
 
     /// Whether this node is an option (rather than a namespace).
@@ -292,10 +320,10 @@ impl ModEval {
         let mut n = Some(node);
         while let Some(i) = n {
             let node = &self.nodes[i as usize];
-            if node.parent.is_some() {
+            if node.parent().is_some() {
                 names.push(Rc::from(node.name.as_str()));
             }
-            n = node.parent;
+            n = node.parent();
         }
         names.reverse();
         let mut out = self.prefix.clone();
@@ -366,6 +394,12 @@ static PRIMOPS: &[PrimOp] = &[
         strict: false,
     },
     PrimOp {
+        name: "evalModulesConfig",
+        arity: 2,
+        func: eval_modules_config,
+        strict: false,
+    },
+    PrimOp {
         name: "mergeDefinitions",
         arity: 3,
         func: merge::merge_definitions_primop,
@@ -412,6 +446,20 @@ static PRIMOPS: &[PrimOp] = &[
 /// `evalModules lib { modules, specialArgs ? {}, prefix ? [], class ? null }`: returns
 /// `{ config, options, _module }`, all lazy.
 fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
+    let id = new_evaluation(ev, a, span)?;
+    Ok(view::result_set(ev, id))
+}
+
+/// `evalModulesConfig lib { … }`: `(evalModules lib { … }).config` without the result set
+/// around it; what a submodule's `merge` asks for, once per value.
+fn eval_modules_config(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
+    let id = new_evaluation(ev, a, span)?;
+    Ok(view::checked_root(id))
+}
+
+/// Registers a new evaluation of the modules that `a` (`lib`, then the arguments of
+/// `evalModules`) describes; nothing is collected until something is asked of it.
+fn new_evaluation(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<usize> {
     let syms = Syms::get();
     let args = super::builtins::arg_attrs(ev, &a[1], span)?;
     let modules = args
@@ -462,8 +510,8 @@ fn eval_modules(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
         .modules
         .evals
         .push(Rc::new(RefCell::new(st)));
-    Ok(view::result_set(ev, id))
+    Ok(id)
 }
 
 // A node per option and per namespace, for every evaluation (one per submodule value too).
-const _: () = assert!(std::mem::size_of::<Node>() <= 112);
+const _: () = assert!(std::mem::size_of::<Node>() <= 88);

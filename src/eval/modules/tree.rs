@@ -61,14 +61,11 @@ pub(crate) fn declare(
                     span,
                 ));
             }
-            push_one(
-                &mut s.nodes[node as usize].decls,
-                Decl {
-                    file: file.clone(),
-                    attrs: a,
-                    span,
-                },
-            );
+            s.nodes[node as usize].add_decl(Decl {
+                file: file.clone(),
+                attrs: a,
+                span,
+            });
             return Ok(());
         }
         Some("merge") => {
@@ -99,15 +96,6 @@ pub(crate) fn declare(
     Ok(())
 }
 
-/// Pushes onto a list that usually stays at one element (an option's declarations):
-/// the first push allocates room for exactly one, not the usual four.
-fn push_one<T>(list: &mut Vec<T>, item: T) {
-    if list.capacity() == 0 {
-        list.reserve_exact(1);
-    }
-    list.push(item);
-}
-
 fn first_decl_file(s: &ModEval, node: u32) -> Option<Rc<str>> {
     let n = &s.nodes[node as usize];
     if let Some(d) = n.decls.first() {
@@ -121,7 +109,7 @@ pub(crate) fn expand(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, node: u32) -
     let (parent, state, syms) = {
         let s = st.borrow();
         let n = &s.nodes[node as usize];
-        (n.parent, n.expanded, Syms::get())
+        (n.parent(), n.expanded, Syms::get())
     };
     match state {
         Expansion::Done => return Ok(()),
@@ -175,14 +163,12 @@ pub(crate) fn expand(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, node: u32) -
     }
     let mut defs = matched.into_iter().map(|(_, d)| d);
     for (c, len) in groups {
-        let list = &mut s.nodes[c as usize].defs;
-        list.reserve_exact(len);
-        list.extend(defs.by_ref().take(len));
+        s.nodes[c as usize].add_defs(defs.by_ref().take(len));
     }
     let n = &mut s.nodes[node as usize];
     n.expanded = Expansion::Done;
     // The children have them now: this level's copies are never read again.
-    n.defs = Vec::new();
+    n.defs = Box::default();
     Ok(())
 }
 

@@ -45,7 +45,7 @@ pub(crate) fn result_set(ev: &mut Evaluator, id: usize) -> Value {
     let syms = Syms::get();
     let config = root_config(ev, id);
     let mut a = Attrs::with_capacity(3);
-    a.insert(syms.config, lazy_node(&CHECKED, id, 0), Span::NONE);
+    a.insert(syms.config, checked_root(id), Span::NONE);
     a.insert(syms.options, root_options(ev, id), Span::NONE);
     a.insert(
         syms.module_,
@@ -53,6 +53,11 @@ pub(crate) fn result_set(ev: &mut Evaluator, id: usize) -> Value {
         Span::NONE,
     );
     Value::attrs(a)
+}
+
+/// The checked `config` of evaluation `id` (what `evalModules` returns as `config`).
+pub(crate) fn checked_root(id: usize) -> Value {
+    lazy_node(&CHECKED, id, 0)
 }
 
 /// The internal `config` (with `_module`, unchecked) that modules receive.
@@ -103,7 +108,7 @@ fn ids(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<(Rc<RefCell<Mo
 fn under_module(s: &ModEval, mut n: u32) -> bool {
     loop {
         let node = &s.nodes[n as usize];
-        match node.parent {
+        match node.parent() {
             Some(0) => return node.name == Syms::get().module_,
             Some(p) => n = p,
             None => return false,
@@ -115,7 +120,7 @@ fn under_module(s: &ModEval, mut n: u32) -> bool {
 fn rel_path(s: &ModEval, n: u32) -> Vec<crate::eval::symbol::Symbol> {
     let mut out = Vec::new();
     let mut cur = n;
-    while let Some(p) = s.nodes[cur as usize].parent {
+    while let Some(p) = s.nodes[cur as usize].parent() {
         out.push(s.nodes[cur as usize].name);
         cur = p;
     }
@@ -125,11 +130,25 @@ fn rel_path(s: &ModEval, n: u32) -> Vec<crate::eval::symbol::Symbol> {
 
 fn namespace(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
     let (st, n) = ids(ev, a, span)?;
+    namespace_set(ev, &st, n, None, span)
+}
+
+/// The `config` set of namespace `n`: its children's values, plus the freeform value's
+/// attributes nothing declares. `without` leaves one child out (`_module`, for the
+/// `config` that `evalModules` returns).
+fn namespace_set(
+    ev: &mut Evaluator,
+    st: &Rc<RefCell<ModEval>>,
+    n: u32,
+    without: Option<crate::eval::symbol::Symbol>,
+    span: Span,
+) -> EvalResult<Value> {
     let (mut entries, free) = {
         let mut s = st.borrow_mut();
         let children: Vec<(crate::eval::symbol::Symbol, u32)> = s.nodes[n as usize]
             .children
             .iter()
+            .filter(|(k, _)| Some(**k) != without)
             .map(|(k, v)| (*k, *v))
             .collect();
         let entries: Vec<Attr> = children
@@ -145,8 +164,8 @@ fn namespace(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value> {
             .collect();
         (entries, !under_module(&s, n))
     };
-    if free && let Some(ty) = freeform_type(ev, &st)? {
-        let mut v = freeform_value(ev, &st, &ty, span)?;
+    if free && let Some(ty) = freeform_type(ev, st)? {
+        let mut v = freeform_value(ev, st, &ty, span)?;
         let path = rel_path(&st.borrow(), n);
         for name in path {
             let forced = ev.force(&v)?;
@@ -211,7 +230,7 @@ fn internal_default(
     st: &Rc<RefCell<ModEval>>,
     n: u32,
 ) -> EvalResult<Option<Value>> {
-    let parent = st.borrow().nodes[n as usize].parent;
+    let parent = st.borrow().nodes[n as usize].parent();
     if let Some(p) = parent {
         tree::expand(ev, st, p)?;
     }
@@ -291,7 +310,7 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
         if let Some(m) = &node.merged {
             return Ok(m.clone());
         }
-        (node.parent, node.merging, Syms::get())
+        (node.parent(), node.merging, Syms::get())
     };
     // The option's path is only needed for messages: built then.
     let path = || show::option_path(&st.borrow().path(n));
@@ -332,7 +351,7 @@ fn merged(ev: &mut Evaluator, st: &Rc<RefCell<ModEval>>, n: u32) -> EvalResult<R
     node.merged = Some(m.clone());
     // Everything later questions ask about the definitions is in the merge result: the
     // raw definitions (with their mkIf/mkOverride wrappers) need not stay in memory.
-    node.defs = Vec::new();
+    node.defs = Box::default();
     Ok(m)
 }
 
@@ -524,15 +543,7 @@ fn checked_config(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Val
         check(ev, &st, syms, span)?;
         st.borrow_mut().checked = true;
     }
-    let root = root_config(ev, id);
-    let root = crate::eval::builtins::arg_attrs(ev, &root, span)?;
-    let kept: Vec<Attr> = root
-        .entries()
-        .iter()
-        .filter(|a| a.name != syms.module_)
-        .cloned()
-        .collect();
-    Ok(Value::attrs(Attrs::from_sorted(kept)))
+    namespace_set(ev, &st, 0, Some(syms.module_), span)
 }
 
 /// Fails on a definition of an option nobody declared (unless `_module.check` is false or a
