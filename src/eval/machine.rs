@@ -373,7 +373,7 @@ impl Evaluator {
                     entries.push(Attr {
                         name: a.name,
                         value: v,
-                        span: a.span,
+                        pos: a.span.start,
                     });
                 }
                 if def.dynamic.is_empty() {
@@ -627,7 +627,7 @@ impl Evaluator {
                 for attr in a.entries() {
                     let inner = self.force(&attr.value).map_err(|e| {
                         e.with_frame(
-                            attr.span,
+                            attr.span(),
                             format!("while evaluating the attribute '{}'", attr.name),
                         )
                     })?;
@@ -636,7 +636,7 @@ impl Evaluator {
                     })
                     .map_err(|e| {
                         e.with_frame(
-                            attr.span,
+                            attr.span(),
                             format!("while evaluating the attribute '{}'", attr.name),
                         )
                     })?;
