@@ -133,6 +133,7 @@ impl SourceMap {
         // One position past the end, so that an empty source still has its own.
         let next = base as u64 + text.len() as u64 + 1;
         self.next_base = next.min(MAX_TOTAL) as u32;
+        crate::alloc::sources_parsed(next);
         self.sources.push(Source {
             origin,
             text,
