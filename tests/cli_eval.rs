@@ -74,6 +74,41 @@ fn error_shows_location_source_line_and_caret() {
     assert!(err.contains("|    ^^^"), "{err}");
 }
 
+/// Whether `err` shows `expr` with a caret line under exactly `underlined`, which starts
+/// where `at` first occurs.
+fn underlines(err: &str, expr: &str, at: &str, underlined: &str) -> bool {
+    let col = expr
+        .find(at)
+        .expect("the underlined text is in the expression");
+    let carets = format!("| {}{}", " ".repeat(col), "^".repeat(underlined.len()));
+    err.contains(&format!("1| {expr}")) && err.lines().any(|l| l.ends_with(&carets))
+}
+
+/// Attributes keep only where their definition starts; the frames naming them still
+/// underline the whole definition (`name = value;`), the inherited name or the dynamic
+/// definition, also with several on one line.
+#[test]
+fn attribute_frames_underline_the_whole_definition() {
+    let nested = "{ a = { b = throw \"no\"; }; c = 1; }";
+    let inherited = "let x = throw \"no\"; in { c = 1; inherit x; }";
+    let dynamic = "{ c = 1; ${\"d\"} = throw \"no\"; e = 2; }";
+    let cases = [
+        (nested, "b = throw \"no\";", "b = throw \"no\";"),
+        (nested, "a = { b", "a = { b = throw \"no\"; };"),
+        (inherited, "x; }", "x"),
+        (dynamic, "${", "${\"d\"} = throw \"no\";"),
+    ];
+    for (expr, at, underlined) in cases {
+        let o = eval_expr(expr);
+        assert_user_error(&o, "no");
+        let err = stderr(&o);
+        assert!(
+            underlines(&err, expr, at, underlined),
+            "{underlined:?} in {err}"
+        );
+    }
+}
+
 #[test]
 fn every_syntax_error_is_listed() {
     let o = eval_expr("{ a = 1 +; b = ; }");

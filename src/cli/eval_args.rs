@@ -86,7 +86,7 @@ pub fn auto_call(ev: &mut Evaluator, v: Value, args: &Attrs) -> EvalResult<Value
             } else {
                 for f in formals.iter() {
                     if let Some(a) = args.get_attr(f.name) {
-                        call_args.insert(f.name, a.value.clone(), a.span);
+                        call_args.insert(f.name, a.value.clone(), a.span());
                     }
                 }
             }

@@ -453,7 +453,7 @@ impl Evaluator {
             entries.push(Attr {
                 name: a.name,
                 value: v,
-                span: a.span,
+                pos: a.span.start,
             });
         }
         Attrs::from_sorted(entries)
@@ -685,7 +685,7 @@ impl Evaluator {
                 for attr in a.entries() {
                     let inner = self.force(&attr.value).map_err(|e| {
                         e.with_frame(
-                            attr.span,
+                            attr.span(),
                             format!("while evaluating the attribute '{}'", attr.name),
                         )
                     })?;
@@ -694,7 +694,7 @@ impl Evaluator {
                     })
                     .map_err(|e| {
                         e.with_frame(
-                            attr.span,
+                            attr.span(),
                             format!("while evaluating the attribute '{}'", attr.name),
                         )
                     })?;

@@ -164,7 +164,7 @@ fn json_into(
                 ev.nested(span, |ev| json_into(ev, out, &value, span, context))
                     .map_err(|e| {
                         e.with_frame(
-                            attr.span,
+                            attr.span(),
                             format!("while evaluating attribute '{}'", attr.name),
                         )
                     })?;

@@ -1,6 +1,7 @@
 //! Source files and spans: where every expression came from, for error messages and
 //! `unsafeGetAttrPos`.
 
+use super::parse::extent::Extents;
 use std::cell::RefCell;
 use std::hash::Hasher;
 use std::rc::Rc;
@@ -11,7 +12,12 @@ pub struct FileId(pub u32);
 
 /// A byte range of one source, as positions in the [`SourceMap`]'s single position space
 /// (every source has its own stretch of it, like rustc's `BytePos`): 8 bytes, where a
-/// file index and two offsets took 12. Every expression and attribute carries one.
+/// file index and two offsets took 12. Every expression carries one.
+///
+/// A span may be *open*: only its start is known ([`Span::starting_at`]), because the
+/// record it came from keeps just that (an attribute value's [`Attr`](super::value::Attr)).
+/// Its end is the end of the syntax starting there, found in the source when the span is
+/// resolved ([`SourceMap::resolve`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
     pub start: u32,
@@ -25,6 +31,18 @@ impl Span {
         end: u32::MAX,
     };
 
+    /// The `end` of an open span.
+    const OPEN_END: u32 = u32::MAX;
+
+    /// An open span: the syntax node starting at position `start` (its end is looked up
+    /// when needed). `starting_at(u32::MAX)` is [`Span::NONE`].
+    pub const fn starting_at(start: u32) -> Span {
+        Span {
+            start,
+            end: Self::OPEN_END,
+        }
+    }
+
     /// The span of bytes `start..end` of source `file`.
     pub fn new(file: FileId, start: u32, end: u32) -> Span {
         Span {
@@ -36,6 +54,11 @@ impl Span {
     /// Whether this span points into a real source.
     pub fn is_known(&self) -> bool {
         self.start != u32::MAX
+    }
+
+    /// Whether only the start is known ([`Span::starting_at`]).
+    pub fn is_open(&self) -> bool {
+        self.end == Self::OPEN_END && self.is_known()
     }
 }
 
@@ -114,6 +137,9 @@ pub struct SourceMap {
     /// The file text read again last (by the source's `base`): an error with many frames,
     /// or assertions failing in a loop under `tryEval`, read each file once.
     reread: RefCell<Option<(u32, Rc<str>)>>,
+    /// The syntax tree of the source whose open spans were completed last (by `base`):
+    /// an error's frames usually point into the same file.
+    extents: RefCell<Option<(u32, Rc<Extents>)>>,
 }
 
 /// The sources of one evaluation may add up to 4 GiB (the position space is 32 bits).
@@ -154,6 +180,7 @@ impl SourceMap {
         // One position past the end, so that an empty source still has its own.
         let next = base as u64 + text.len() as u64 + 1;
         self.next_base = next.min(MAX_TOTAL) as u32;
+        crate::alloc::sources_parsed(next);
         self.sources.push(Source {
             origin,
             base,
@@ -174,18 +201,39 @@ impl SourceMap {
         self.sources.get(i.checked_sub(1)?)
     }
 
-    /// The source of `span` and the span's byte range within it.
+    /// The source of `span` and the span's byte range within it. An open span is
+    /// completed to the syntax node starting there (re-parsing its source: this is for
+    /// showing errors, not for hot paths); where no node starts, it is empty.
     pub fn resolve(&self, span: Span) -> Option<(&Source, u32, u32)> {
         let src = self.source_at(span.start)?;
         let start = span.start - src.base;
-        let end = span.end.saturating_sub(src.base).max(start);
+        let end = if span.is_open() {
+            self.extents_of(src)
+                .and_then(|e| e.end_of_node_at(start))
+                .unwrap_or(start)
+        } else {
+            span.end.saturating_sub(src.base).max(start)
+        };
         Some((src, start, end))
+    }
+
+    /// The (cached) syntax tree of `src`; `None` when its text is no longer available
+    /// (see [`SourceMap::text`]).
+    fn extents_of(&self, src: &Source) -> Option<Rc<Extents>> {
+        if let Some((base, ext)) = self.extents.borrow().as_ref()
+            && *base == src.base
+        {
+            return Some(ext.clone());
+        }
+        let ext = Rc::new(Extents::parse(&self.text(src)?));
+        *self.extents.borrow_mut() = Some((src.base, ext.clone()));
+        Some(ext)
     }
 
     /// Line and column of the start of `span`.
     pub fn locate(&self, span: Span) -> Option<Location> {
-        let (src, start, _) = self.resolve(span)?;
-        let (line, column) = src.line_col(start);
+        let src = self.source_at(span.start)?;
+        let (line, column) = src.line_col(span.start - src.base);
         Some(Location {
             origin: src.origin.clone(),
             line,
@@ -324,5 +372,25 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
         assert!(map.span_text(b).is_none());
         assert_eq!(map.locate(b).map(|l| (l.line, l.column)), Some((2, 3)));
+    }
+
+    /// An open span is completed to the syntax starting at its position, in whichever
+    /// source holds it (the cached tree is replaced when the source changes).
+    #[test]
+    fn open_spans_end_where_their_syntax_ends() {
+        let mut map = SourceMap::default();
+        let a = map.add(Origin::String, "{ a = 1; b.c = [ 2 ]; }");
+        let b = map.add(Origin::String, "{ x }: { inherit x; }");
+        let text = |span: Span| map.span_text(span).unwrap();
+        let open = |file: FileId, at: u32| Span::starting_at(Span::new(file, at, at).start);
+        assert!(open(a, 2).is_open() && !Span::new(a, 2, 3).is_open());
+        assert_eq!(text(open(a, 9)), "b.c = [ 2 ];");
+        assert_eq!(text(open(b, 17)), "x");
+        assert_eq!(text(open(a, 2)), "a = 1;");
+        // No node starts at the `.` of `b.c`: the span is empty.
+        assert_eq!(text(open(a, 10)), "");
+        let loc = map.locate(open(b, 17)).unwrap();
+        assert_eq!((loc.line, loc.column), (1, 18));
+        assert!(!Span::NONE.is_open() && Span::starting_at(u32::MAX) == Span::NONE);
     }
 }

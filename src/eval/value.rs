@@ -17,13 +17,16 @@ use std::rc::Rc;
 
 /// A Nix value, possibly not yet evaluated ([`Value::Thunk`]).
 #[derive(Clone)]
+#[allow(clippy::rc_buffer)]
 pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
     String(Rc<NixString>),
-    Path(Rc<str>),
+    /// An absolute, canonical path. `Rc<String>` rather than `Rc<str>`: a thin pointer
+    /// keeps every value at 16 bytes (paths are few; the extra indirection is cheap).
+    Path(Rc<String>),
     Attrs(Rc<Attrs>),
     List(Rc<List>),
     Lambda(Rc<Closure>),
@@ -31,6 +34,10 @@ pub enum Value {
     PrimOpApp(Rc<PrimOpApp>),
     Thunk(Rc<Thunk>),
 }
+
+// Values fill every list, environment slot and attribute: a tag and one pointer or
+// immediate, nothing more.
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// The type names Nix reports (`builtins.typeOf`).
 impl Value {
@@ -158,11 +165,49 @@ impl Context {
 pub struct List(pub Vec<Value>);
 
 /// One attribute: name, value and where it was defined.
+///
+/// Every attribute of every set at run time is one of these, so only the start of the
+/// definition's span is kept (24 bytes where a full span made 32): [`Attr::span`] gives an
+/// open span whose end is found in the source when an error shows it.
 #[derive(Clone)]
 pub struct Attr {
     pub name: Symbol,
     pub value: Value,
-    pub span: Span,
+    /// Where the attribute's definition starts in the source map's position space;
+    /// [`Attr::NO_POS`] for attributes that do not come from source text.
+    pub pos: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Attr>() == 24);
+
+impl Attr {
+    /// The position of attributes that do not come from source text (builtins, JSON…).
+    pub const NO_POS: u32 = Span::NONE.start;
+
+    /// An attribute defined at `span` (only its start is kept).
+    pub fn new(name: Symbol, value: Value, span: Span) -> Attr {
+        Attr {
+            name,
+            value,
+            pos: span.start,
+        }
+    }
+
+    /// An attribute that does not come from source text.
+    pub fn unpositioned(name: Symbol, value: Value) -> Attr {
+        Attr {
+            name,
+            value,
+            pos: Self::NO_POS,
+        }
+    }
+
+    /// Where the attribute was defined: the whole definition (`name = value;`, an
+    /// inherited name, a formal argument), as an open span ([`Span::starting_at`]);
+    /// [`Span::NONE`] if it does not come from source text.
+    pub fn span(&self) -> Span {
+        Span::starting_at(self.pos)
+    }
 }
 
 /// An attribute set: attributes sorted by symbol id for fast lookup.
@@ -226,11 +271,12 @@ impl Attrs {
         self.get_attr(name).map(|a| &a.value)
     }
 
-    /// Inserts or replaces an attribute.
+    /// Inserts or replaces an attribute defined at `span` (only its start is kept).
     pub fn insert(&mut self, name: Symbol, value: Value, span: Span) {
+        let attr = Attr::new(name, value, span);
         match self.entries.binary_search_by_key(&name, |a| a.name) {
-            Ok(i) => self.entries[i] = Attr { name, value, span },
-            Err(i) => self.entries.insert(i, Attr { name, value, span }),
+            Ok(i) => self.entries[i] = attr,
+            Err(i) => self.entries.insert(i, attr),
         }
     }
 

@@ -38,7 +38,7 @@ pub(crate) fn path(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResult
         expected: None,
     };
     for attr in attrs.sorted_by_name() {
-        let s = attr.span;
+        let s = attr.span();
         match attr.name.as_str() {
             "path" => {
                 let (p, ctx) = path_arg(ev, &attr.value, s)?;

@@ -116,7 +116,7 @@ fn map_attrs(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
                 Thunk::apply(f.clone(), attr.name.string_value()),
                 attr.value.clone(),
             ),
-            span: attr.span,
+            pos: attr.pos,
         })
         .collect();
     Ok(Value::attrs(Attrs::from_sorted(entries)))
@@ -143,7 +143,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> 
         entries.push(Attr {
             name,
             value: value.value,
-            span: value.span,
+            pos: value.pos,
         });
     }
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
@@ -177,7 +177,7 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
             Attr {
                 name,
                 value,
-                span: Span::NONE,
+                pos: Attr::NO_POS,
             }
         })
         .collect();
@@ -188,7 +188,7 @@ fn unsafe_get_attr_pos(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<V
     let name = name_arg(ev, &a[0], s)?;
     let attrs = arg_attrs(ev, &a[1], s)?;
     match attrs.get_attr(name) {
-        Some(attr) if attr.span.is_known() => Ok(ev.position_attrs(attr.span)),
+        Some(attr) if attr.span().is_known() => Ok(ev.position_attrs(attr.span())),
         _ => Ok(Value::Null),
     }
 }

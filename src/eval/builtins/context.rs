@@ -104,7 +104,7 @@ fn get_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         entries.push(Attr {
             name: Symbol::intern(path),
             value: Value::attrs(attrs),
-            span: Span::NONE,
+            pos: Attr::NO_POS,
         });
     }
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
@@ -120,7 +120,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
     let (sym_all, sym_outputs) = (Symbol::intern("allOutputs"), ev.sym.outputs);
     for attr in spec.entries() {
         let name = attr.name.as_str();
-        let at = attr.span;
+        let at = attr.span();
         if !store_dir.is_store_path(name) {
             return Err(error(
                 format!("Context key '\"{name}\"' is not a store path"),
@@ -129,35 +129,35 @@ fn append_context(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value>
         }
         let info = arg_attrs(ev, &attr.value, at)?;
         if let Some(v) = info.get_attr(ev.sym.path).cloned()
-            && arg_bool(ev, &v.value, v.span)?
+            && arg_bool(ev, &v.value, v.span())?
         {
             context.insert(Rc::from(name));
         }
         if let Some(v) = info.get_attr(sym_all).cloned()
-            && arg_bool(ev, &v.value, v.span)?
+            && arg_bool(ev, &v.value, v.span())?
         {
             if !is_derivation(name) {
                 return Err(error(
                     format!(
                         "Tried to add all-outputs context of \"{name}\", which is not a derivation, to a string"
                     ),
-                    v.span,
+                    v.span(),
                 ));
             }
             context.insert(Rc::from(format!("={name}")));
         }
         if let Some(v) = info.get_attr(sym_outputs).cloned() {
-            let outputs = arg_list(ev, &v.value, v.span)?;
+            let outputs = arg_list(ev, &v.value, v.span())?;
             if !outputs.0.is_empty() && !is_derivation(name) {
                 return Err(error(
                     format!(
                         "Tried to add derivation output context of \"{name}\", which is not a derivation, to a string"
                     ),
-                    v.span,
+                    v.span(),
                 ));
             }
             for out in &outputs.0 {
-                let out = arg_string_no_ctx(ev, out, v.span)?;
+                let out = arg_string_no_ctx(ev, out, v.span())?;
                 context.insert(Rc::from(format!("!{}!{name}", out.text)));
             }
         }

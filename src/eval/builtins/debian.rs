@@ -77,7 +77,7 @@ fn debian_packages(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Va
         .map(|name| Attr {
             name: Symbol::intern(name),
             value: Thunk::apply(f.clone(), Value::string(name)),
-            span: Span::NONE,
+            pos: Attr::NO_POS,
         })
         .collect();
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
@@ -170,7 +170,7 @@ fn set(fields: Vec<(&'static str, Value)>) -> Value {
             .map(|(n, v)| Attr {
                 name: Symbol::intern(n),
                 value: v,
-                span: Span::NONE,
+                pos: Attr::NO_POS,
             })
             .collect(),
     ))

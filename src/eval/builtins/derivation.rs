@@ -35,7 +35,7 @@ fn derivation_strict(ev: &mut Evaluator, args: &[Value], span: Span) -> EvalResu
     let Some(name_attr) = attrs.get_attr(ev.sym.name).cloned() else {
         return Err(error("required attribute 'name' missing", span));
     };
-    let name_span = name_attr.span;
+    let name_span = name_attr.span();
     let drv_name = string_no_context(ev, &name_attr.value, span).map_err(|e| {
         e.with_frame(
             name_span,
@@ -168,7 +168,7 @@ fn collect_one(
     json: &mut String,
 ) -> EvalResult<()> {
     let key = attr.name.as_str();
-    let span = attr.span;
+    let span = attr.span();
     if ignore_nulls && matches!(ev.force(&attr.value)?, Value::Null) {
         return Ok(());
     }

@@ -82,7 +82,7 @@ fn request(ev: &mut Evaluator, v: &Value, who: &str, span: Span) -> EvalResult<F
                     other => {
                         return Err(error(
                             format!("unsupported argument '{other}' to '{who}'"),
-                            attr.span,
+                            attr.span(),
                         ));
                     }
                 };

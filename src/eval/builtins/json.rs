@@ -161,7 +161,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
             entries.push(Attr {
                 name: Symbol::intern(&key),
                 value,
-                span: Span::NONE,
+                pos: Attr::NO_POS,
             });
         }
         // The last of duplicate keys wins; `from_unsorted` keeps the first.

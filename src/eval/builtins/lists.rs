@@ -288,7 +288,7 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Span) -> EvalResult<Value> {
         .map(|(name, items)| crate::eval::value::Attr {
             name,
             value: Value::list(items),
-            span: Span::NONE,
+            pos: crate::eval::value::Attr::NO_POS,
         })
         .collect();
     Ok(Value::attrs(Attrs::from_unsorted(entries)))

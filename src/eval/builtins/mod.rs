@@ -153,7 +153,7 @@ pub fn install(ev: &mut Evaluator) {
             .map(|(n, v)| super::value::Attr {
                 name: *n,
                 value: v.clone(),
-                span: Span::NONE,
+                pos: super::value::Attr::NO_POS,
             })
             .collect(),
     ));

@@ -48,7 +48,7 @@ fn toml_to_value(v: TomlValue) -> Value {
                 .map(|(k, x)| Attr {
                     name: Symbol::intern(&k),
                     value: stacker::maybe_grow(64 * 1024, 1024 * 1024, || toml_to_value(x)),
-                    span: Span::NONE,
+                    pos: Attr::NO_POS,
                 })
                 .collect();
             Value::attrs(Attrs::from_unsorted(entries))

@@ -322,7 +322,7 @@ fn load(
     let span = m
         .entries()
         .first()
-        .map(|a| a.span)
+        .map(|a| a.span())
         .filter(|s| s.is_known())
         .unwrap_or(span);
     let explicit = m.get(syms.config).is_some() || m.get(syms.options).is_some();
@@ -349,7 +349,7 @@ fn load(
                      all of them (namely: {}) into the explicit `config' attribute.",
                     bad.join(" ")
                 ),
-                attr.span,
+                attr.span(),
             ));
         }
         (
@@ -444,7 +444,7 @@ fn module_args(
                 out.push(Attr {
                     name: n,
                     value: v,
-                    span: Span::NONE,
+                    pos: Attr::NO_POS,
                 });
             }
         }
@@ -465,7 +465,7 @@ fn module_args(
         out.push(Attr {
             name: formal.name,
             value,
-            span: formal.span,
+            pos: formal.span.start,
         });
     }
     Ok(Value::attrs(Attrs::from_unsorted(out)))

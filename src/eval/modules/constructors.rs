@@ -136,7 +136,7 @@ pub(crate) fn mk_option(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResu
     let attrs = NAMES.with(|n| arguments(ev, "mkOption", &a[0], &n.option_args, span))?;
     let mut out = Attrs::with_capacity(attrs.len() + 1);
     for attr in attrs.entries() {
-        out.insert(attr.name, attr.value.clone(), attr.span);
+        out.insert(attr.name, attr.value.clone(), attr.span());
     }
     out.insert(Syms::get().type_, OPTION_TAG.with(Value::clone), Span::NONE);
     Ok(Value::attrs(out))
@@ -206,12 +206,12 @@ pub(crate) fn mk_option_type(ev: &mut Evaluator, a: &[Value], span: Span) -> Eva
     entries.extend(args.iter().zip(values).map(|(name, value)| Attr {
         name: *name,
         value,
-        span: Span::NONE,
+        pos: Attr::NO_POS,
     }));
     entries.push(Attr {
         name: Syms::get().type_,
         value: OPTION_TYPE_TAG.with(Value::clone),
-        span: Span::NONE,
+        pos: Attr::NO_POS,
     });
     Ok(Value::attrs(Attrs::from_unsorted(entries)))
 }

@@ -78,8 +78,8 @@ pub(crate) fn merge_attrs_of(ev: &mut Evaluator, a: &[Value], span: Span) -> Eva
                     file: def.file.clone(),
                     value: attr.value.clone(),
                     props: None,
-                    span: if attr.span.is_known() {
-                        attr.span
+                    span: if attr.span().is_known() {
+                        attr.span()
                     } else {
                         def.span
                     },
@@ -99,7 +99,7 @@ pub(crate) fn merge_attrs_of(ev: &mut Evaluator, a: &[Value], span: Span) -> Eva
         out.push(Attr {
             name,
             value,
-            span: merged.defs[0].span,
+            pos: merged.defs[0].span.start,
         });
     }
     Ok(Value::attrs(Attrs::from_unsorted(out)))

@@ -575,7 +575,7 @@ pub(crate) fn read_defs(
             file,
             value: attr.map(|a| a.value.clone()).unwrap_or(Value::Null),
             props: None,
-            span: attr.map(|a| a.span).unwrap_or(span),
+            span: attr.map(|a| a.span()).unwrap_or(span),
         });
     }
     Ok(out)

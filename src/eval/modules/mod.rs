@@ -371,7 +371,7 @@ pub fn native_set() -> Value {
     let source_id = Attr {
         name: Symbol::intern("sourceId"),
         value: Value::string(env!("SYSREBUILD_SOURCE_ID")),
-        span: Span::NONE,
+        pos: Attr::NO_POS,
     };
     let entries = PRIMOPS
         .iter()
@@ -379,7 +379,7 @@ pub fn native_set() -> Value {
         .map(|op| Attr {
             name: Symbol::intern(op.name),
             value: Value::PrimOp(op),
-            span: Span::NONE,
+            pos: Attr::NO_POS,
         })
         .chain(std::iter::once(source_id))
         .collect();

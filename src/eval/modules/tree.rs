@@ -91,7 +91,7 @@ pub(crate) fn declare(
     }
     for attr in a.entries() {
         let child = st.borrow_mut().child(node, attr.name);
-        declare(ev, st, child, &attr.value, file, attr.span)?;
+        declare(ev, st, child, &attr.value, file, attr.span())?;
     }
     Ok(())
 }
@@ -229,8 +229,8 @@ fn push_down(
                 file: def.file.clone(),
                 value: attr.value.clone(),
                 props: props.clone(),
-                span: if attr.span.is_known() {
-                    attr.span
+                span: if attr.span().is_known() {
+                    attr.span()
                 } else {
                     def.span
                 },

@@ -156,11 +156,10 @@ fn namespace_set(
             .map(|(name, c)| Attr {
                 name,
                 value: node_config(&mut s, c),
-                span: s.nodes[c as usize]
+                pos: s.nodes[c as usize]
                     .decls
                     .first()
-                    .map(|d| d.span)
-                    .unwrap_or(Span::NONE),
+                    .map_or(Attr::NO_POS, |d| d.span.start),
             })
             .collect();
         (entries, !under_module(&s, n))
@@ -425,7 +424,7 @@ fn options_node(ev: &mut Evaluator, a: &[Value], span: Span) -> EvalResult<Value
             .map(|(name, c)| Attr {
                 name,
                 value: node_options(&mut s, c),
-                span: Span::NONE,
+                pos: Attr::NO_POS,
             })
             .collect();
         return Ok(Value::attrs(Attrs::from_unsorted(entries)));

@@ -8,6 +8,7 @@
 //! accepts after all is converted, so behaviour never depends on which front end ran.
 
 pub mod ast;
+pub mod extent;
 pub mod from_rnix;
 pub mod lexer;
 pub mod parser;
