@@ -231,4 +231,20 @@ mod tests {
             "{shown}"
         );
     }
+
+    /// Attributes keep only where their definition starts; in a file (whose text is not
+    /// kept) the frame naming one still underlines the whole definition, read again.
+    #[test]
+    fn attribute_frames_in_files_underline_the_whole_definition() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("attr.nix");
+        std::fs::write(&path, "{ a = { b = throw \"no\"; }; }\n").unwrap();
+        let (ev, error) = failing(&path);
+        let shown = error.render(&ev.sources);
+        assert!(
+            shown.contains("while evaluating the attribute 'a'"),
+            "{shown}"
+        );
+        assert!(shown.contains("|   ^^^^^^^^^^^^^^^^^^^^^^^^\n"), "{shown}");
+    }
 }

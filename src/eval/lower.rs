@@ -762,8 +762,8 @@ impl<'g> Lowerer<'g> {
                 let value = self.lower_pending_value(name, attr, &sources, recursive)?;
                 attrs.push(StaticAttr {
                     name,
+                    pos: aspan.start,
                     value,
-                    span: aspan,
                 });
             }
             let mut dynamic = Vec::with_capacity(pending.dynamics.len());

@@ -453,7 +453,7 @@ impl Evaluator {
             entries.push(Attr {
                 name: a.name,
                 value: v,
-                pos: a.span.start,
+                pos: a.pos,
             });
         }
         Attrs::from_sorted(entries)
