@@ -19,6 +19,16 @@ use std::rc::Rc;
 
 /// Evaluation frames deeper than this are reported as a stack overflow.
 const MAX_DEPTH: usize = 1_000_000;
+/// How deeply nested set and list literals are built eagerly by `delay` (deeper ones get a
+/// thunk, so that generated deeply nested input cannot exhaust the native stack).
+const MAX_EAGER_LITERAL_DEPTH: usize = 16;
+
+thread_local! {
+    /// The value of every `{ }` literal: values are immutable, so one is shared.
+    static EMPTY_SET: Value = Value::attrs(Attrs::new());
+    /// The value of every `[ ]` literal.
+    static EMPTY_LIST: Value = Value::list(Vec::new());
+}
 /// The native stack is checked (and grown) every this many evaluation levels.
 const STACK_CHECK_INTERVAL: usize = 8;
 /// Stack that must remain at a check: enough for the frames until the next check.
@@ -39,6 +49,8 @@ pub struct Evaluator {
     /// State owned by builtins (regex cache, derivation hashes, …).
     pub(crate) builtin_state: super::builtins::BuiltinState,
     depth: usize,
+    /// How many set or list literals `delay` is building eagerly right now (nested).
+    eager_literals: usize,
     empty_env: Rc<Env>,
 }
 
@@ -54,6 +66,7 @@ impl Evaluator {
             string_literals: StringLiterals::default(),
             builtin_state: Default::default(),
             depth: 0,
+            eager_literals: 0,
             empty_env: Rc::new(Env::new(None, 0)),
         };
         super::builtins::install(&mut ev);
@@ -381,12 +394,14 @@ impl Evaluator {
                 def,
                 env: env.clone(),
             }))),
+            ExprKind::Attrs(attrs) if attrs.is_empty() => Ok(EMPTY_SET.with(Value::clone)),
             ExprKind::Attrs(attrs) => Ok(Value::attrs(self.static_attrs(attrs, false, 0, env))),
             ExprKind::RecAttrs(attrs) => {
                 let venv = Self::rec_env(env, attrs.len());
                 Ok(Value::attrs(self.static_attrs(attrs, true, 0, &venv)))
             }
             ExprKind::DynamicAttrs(def) => self.eval_dynamic_attrs(def, env),
+            ExprKind::List(items) if items.is_empty() => Ok(EMPTY_LIST.with(Value::clone)),
             ExprKind::List(items) => {
                 let values = items.iter().map(|e| self.delay(e, env)).collect();
                 Ok(Value::list(values))
@@ -576,6 +591,35 @@ impl Evaluator {
                     Some(v) => v,
                     None => Thunk::pending(expr, env.clone()),
                 }
+            }
+            // A set or list literal (without `${…}` names) is built at once: building it
+            // cannot fail or diverge (its values are delayed in turn), it is nearly always
+            // used, and the thunk it saves would stay in front of it for good. Nested
+            // literals are built eagerly only a few levels deep (the native stack).
+            ExprKind::Attrs(attrs) if self.eager_literals < MAX_EAGER_LITERAL_DEPTH => {
+                if attrs.is_empty() {
+                    return EMPTY_SET.with(Value::clone);
+                }
+                self.eager_literals += 1;
+                let set = self.static_attrs(attrs, false, 0, env);
+                self.eager_literals -= 1;
+                Value::attrs(set)
+            }
+            ExprKind::RecAttrs(attrs) if self.eager_literals < MAX_EAGER_LITERAL_DEPTH => {
+                self.eager_literals += 1;
+                let venv = Self::rec_env(env, attrs.len());
+                let set = self.static_attrs(attrs, true, 0, &venv);
+                self.eager_literals -= 1;
+                Value::attrs(set)
+            }
+            ExprKind::List(items) if self.eager_literals < MAX_EAGER_LITERAL_DEPTH => {
+                if items.is_empty() {
+                    return EMPTY_LIST.with(Value::clone);
+                }
+                self.eager_literals += 1;
+                let values = items.iter().map(|e| self.delay(e, env)).collect();
+                self.eager_literals -= 1;
+                Value::list(values)
             }
             // Integer arithmetic on values that are already known is done at once, saving
             // a thunk (checked, so it cannot fail or diverge; overflow stays lazy).

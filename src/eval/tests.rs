@@ -114,3 +114,26 @@ fn selections_from_local_variables_keep_their_errors() {
         Ok("[ 1 { c = 1; } 1 ]".to_owned())
     );
 }
+
+/// Set and list literals are built without a thunk, a bounded number of levels deep at a
+/// time: deeply nested literals still evaluate (and print) without exhausting the stack,
+/// and building a literal never evaluates what is inside it.
+#[test]
+fn literals_are_built_eagerly_but_lazily_inside() {
+    let depth = 150;
+    let nested = format!("{}1{}", "{ a = [ ".repeat(depth), " ]; }".repeat(depth));
+    let walk = format!(
+        "let x = {nested}; f = s: n: if n == 0 then s else f (builtins.head s.a) (n - 1); \
+         in f x {depth}"
+    );
+    assert_eq!(eval(&walk), Ok("1".to_owned()));
+    assert!(eval(&nested).is_ok_and(|printed| printed.ends_with("]; }")));
+    assert_eq!(
+        eval("let s = { a = throw \"inner\"; b = [ (throw \"item\") ]; }; in builtins.attrNames s"),
+        Ok(r#"[ "a" "b" ]"#.to_owned())
+    );
+    assert_eq!(
+        eval("let r = rec { a = 1; b = { c = a + 1; }; }; in [ r.b.c { } [ ] ({ } == { }) ]"),
+        Ok("[ 2 { } [ ] true ]".to_owned())
+    );
+}
