@@ -186,6 +186,22 @@ static PATH_CHARS: [bool; 256] = {
     table
 };
 
+/// Bytes that may follow the first of an identifier.
+static IDENT_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'\'');
+        b += 1;
+    }
+    table
+};
+
+fn is_ident_char(b: u8) -> bool {
+    IDENT_CHARS[b as usize]
+}
+
 fn is_path_char(b: u8) -> bool {
     PATH_CHARS[b as usize]
 }
@@ -444,15 +460,11 @@ impl Lexer<'_> {
                 Tok::InterpolStart
             }
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                let uri = shape == Some(Shape::Uri);
-                self.consume_while(|b| {
-                    b.is_ascii_alphanumeric()
-                        || matches!(b, b'_' | b'-' | b'\'')
-                        || (uri && is_uri_char(b))
-                });
-                if uri {
+                if shape == Some(Shape::Uri) {
+                    self.consume_while(|b| is_ident_char(b) || is_uri_char(b));
                     Tok::Uri
                 } else {
+                    self.consume_while(is_ident_char);
                     keyword(&self.bytes[start..self.pos]).unwrap_or(Tok::Ident)
                 }
             }
