@@ -186,6 +186,14 @@ static PATH_CHARS: [bool; 256] = {
     table
 };
 
+/// Path characters but `/`: what the run of text before a possible path's first `/` is
+/// made of.
+static RUN_CHARS: [bool; 256] = {
+    let mut table = PATH_CHARS;
+    table[b'/' as usize] = false;
+    table
+};
+
 /// Bytes that may follow the first of an identifier.
 static IDENT_CHARS: [bool; 256] = {
     let mut table = [false; 256];
@@ -520,17 +528,17 @@ impl Lexer<'_> {
                 let n = if !search && self.pos > run_start && self.pos < run_end {
                     run_end - self.pos
                 } else {
-                    let mut n = 0;
-                    while let Some(&b) = rest.get(n) {
-                        let ok = match b {
-                            b'<' | b'/' => search,
-                            _ => is_path_char(b),
-                        };
-                        if !ok {
-                            break;
-                        }
-                        n += 1;
+                    // Outside `<…>`, a `/` ends the run.
+                    let in_run = |b: u8| match b {
+                        b'<' | b'/' => search,
+                        _ => is_path_char(b),
+                    };
+                    let n = if search {
+                        rest.iter().position(|&b| !in_run(b))
+                    } else {
+                        rest.iter().position(|&b| !RUN_CHARS[b as usize])
                     }
+                    .unwrap_or(rest.len());
                     if !search {
                         self.run = (self.pos, self.pos + n);
                     }
