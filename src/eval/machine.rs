@@ -394,18 +394,10 @@ impl Evaluator {
                 def,
                 env: env.clone(),
             }))),
-            ExprKind::Attrs(attrs) if attrs.is_empty() => Ok(EMPTY_SET.with(Value::clone)),
-            ExprKind::Attrs(attrs) => Ok(Value::attrs(self.static_attrs(attrs, false, 0, env))),
-            ExprKind::RecAttrs(attrs) => {
-                let venv = Self::rec_env(env, attrs.len());
-                Ok(Value::attrs(self.static_attrs(attrs, true, 0, &venv)))
+            ExprKind::Attrs(_) | ExprKind::RecAttrs(_) | ExprKind::List(_) => {
+                Ok(self.literal(expr, env))
             }
             ExprKind::DynamicAttrs(def) => self.eval_dynamic_attrs(def, env),
-            ExprKind::List(items) if items.is_empty() => Ok(EMPTY_LIST.with(Value::clone)),
-            ExprKind::List(items) => {
-                let values = items.iter().map(|e| self.delay(e, env)).collect();
-                Ok(Value::list(values))
-            }
             ExprKind::Binary { op, lhs, rhs } => self.eval_binary(*op, lhs, rhs, env, span),
             ExprKind::Not(e) => match self.eval(e, env)? {
                 Value::Bool(b) => Ok(Value::Bool(!b)),
@@ -447,6 +439,24 @@ impl Evaluator {
             | ExprKind::Assert { .. }
             | ExprKind::Apply { .. }
             | ExprKind::Apply1 { .. } => self.eval_loop(expr, env),
+        }
+    }
+
+    /// The value of a set or list literal without `${…}` names (`expr` is one): its
+    /// attributes or items delayed. Cannot fail: nothing is evaluated.
+    fn literal(&mut self, expr: ExprRef, env: &Rc<Env>) -> Value {
+        match &expr.kind {
+            ExprKind::Attrs(attrs) if attrs.is_empty() => EMPTY_SET.with(Value::clone),
+            ExprKind::Attrs(attrs) => Value::attrs(self.static_attrs(attrs, false, 0, env)),
+            ExprKind::RecAttrs(attrs) => {
+                let venv = Self::rec_env(env, attrs.len());
+                Value::attrs(self.static_attrs(attrs, true, 0, &venv))
+            }
+            ExprKind::List(items) if items.is_empty() => EMPTY_LIST.with(Value::clone),
+            ExprKind::List(items) => {
+                Value::list(items.iter().map(|e| self.delay(e, env)).collect())
+            }
+            _ => unreachable!("not a set or list literal"),
         }
     }
 
@@ -596,30 +606,13 @@ impl Evaluator {
             // cannot fail or diverge (its values are delayed in turn), it is nearly always
             // used, and the thunk it saves would stay in front of it for good. Nested
             // literals are built eagerly only a few levels deep (the native stack).
-            ExprKind::Attrs(attrs) if self.eager_literals < MAX_EAGER_LITERAL_DEPTH => {
-                if attrs.is_empty() {
-                    return EMPTY_SET.with(Value::clone);
-                }
+            ExprKind::Attrs(_) | ExprKind::RecAttrs(_) | ExprKind::List(_)
+                if self.eager_literals < MAX_EAGER_LITERAL_DEPTH =>
+            {
                 self.eager_literals += 1;
-                let set = self.static_attrs(attrs, false, 0, env);
+                let value = self.literal(expr, env);
                 self.eager_literals -= 1;
-                Value::attrs(set)
-            }
-            ExprKind::RecAttrs(attrs) if self.eager_literals < MAX_EAGER_LITERAL_DEPTH => {
-                self.eager_literals += 1;
-                let venv = Self::rec_env(env, attrs.len());
-                let set = self.static_attrs(attrs, true, 0, &venv);
-                self.eager_literals -= 1;
-                Value::attrs(set)
-            }
-            ExprKind::List(items) if self.eager_literals < MAX_EAGER_LITERAL_DEPTH => {
-                if items.is_empty() {
-                    return EMPTY_LIST.with(Value::clone);
-                }
-                self.eager_literals += 1;
-                let values = items.iter().map(|e| self.delay(e, env)).collect();
-                self.eager_literals -= 1;
-                Value::list(values)
+                value
             }
             // Integer arithmetic on values that are already known is done at once, saving
             // a thunk (checked, so it cannot fail or diverge; overflow stays lazy).
